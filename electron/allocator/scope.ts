@@ -1,0 +1,110 @@
+/**
+ * Where an allocation may look: one family in one space, optionally narrowed to pool subnets,
+ * an effective location and an effective VLAN. Candidate queries are index probes on the
+ * partial indexes of free leaves, merge candidates and IP pools.
+ */
+import { FluxError } from '../../shared/errors';
+import { addressBits, containsPrefix, parseCidr, type IpVersion, type Prefix } from '../../shared/cidr';
+import { locationId } from '../catalog/resolve';
+import type { Plan } from '../plan';
+import { findSubnet, prefixOf } from '../tree/carve';
+import { subnetLast, type SubnetRow } from '../tree/rows';
+
+export interface Scope {
+  spaceId: number;
+  version: IpVersion;
+  pools: SubnetRow[];
+  locationId: number | null;
+  vlanVid: number | null;
+}
+
+export interface ScopeRequest {
+  pools?: string[] | undefined;
+  location?: string | undefined;
+  pool_vlan?: number | undefined;
+}
+
+export function buildScope(plan: Plan, spaceId: number, version: IpVersion, req: ScopeRequest): Scope {
+  const pools = (req.pools ?? []).map((text) => {
+    const p = parseCidr(text);
+    if (p.version !== version) throw new FluxError('INVALID_ARGUMENT', `Pool ${text} is IPv${p.version} but the request is for IPv${version}`);
+    const row = findSubnet(plan, spaceId, p);
+    if (!row) throw new FluxError('NOT_FOUND', `Pool ${text} is not a subnet of space ${plan.spaceName(spaceId)}`);
+    return row;
+  });
+  return {
+    spaceId,
+    version,
+    pools,
+    locationId: req.location ? locationId(plan, req.location) : null,
+    vlanVid: req.pool_vlan ?? null,
+  };
+}
+
+/** The lowest-addressed row matching `where` inside the scope. */
+export function firstInScope(plan: Plan, scope: Scope, where: string, args: unknown[]): SubnetRow | undefined {
+  let sql = `SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND ${where}`;
+  const base: unknown[] = [scope.spaceId, scope.version, ...args];
+  if (scope.locationId !== null) {
+    sql += ' AND eff_location_id = ?';
+    base.push(scope.locationId);
+  }
+  if (scope.vlanVid !== null) {
+    sql += ' AND eff_vlan_id IN (SELECT id FROM vlans WHERE vid = ?)';
+    base.push(scope.vlanVid);
+  }
+  if (!scope.pools.length) return plan.q(`${sql} ORDER BY net LIMIT 1`).get(...base) as SubnetRow | undefined;
+  let best: SubnetRow | undefined;
+  const ranged = plan.q(`${sql} AND net BETWEEN ? AND ? ORDER BY net LIMIT 1`);
+  for (const pool of scope.pools) {
+    const row = ranged.get(...base, pool.net, subnetLast(pool)) as SubnetRow | undefined;
+    if (row && (!best || Buffer.compare(row.net, best.net) < 0)) best = row;
+  }
+  return best;
+}
+
+/** Every row matching `where` inside the scope, lowest address first, each once even if pools nest. */
+export function* allInScope(plan: Plan, scope: Scope, where: string): Generator<SubnetRow> {
+  let sql = `SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND ${where}`;
+  const base: unknown[] = [scope.spaceId, scope.version];
+  if (scope.locationId !== null) {
+    sql += ' AND eff_location_id = ?';
+    base.push(scope.locationId);
+  }
+  if (scope.vlanVid !== null) {
+    sql += ' AND eff_vlan_id IN (SELECT id FROM vlans WHERE vid = ?)';
+    base.push(scope.vlanVid);
+  }
+  if (!scope.pools.length) {
+    yield* plan.q(`${sql} ORDER BY net`).iterate(...base) as IterableIterator<SubnetRow>;
+    return;
+  }
+  const seen = new Set<number>();
+  const ranges = [...scope.pools].sort((a, b) => Buffer.compare(a.net, b.net) || a.prefix_len - b.prefix_len);
+  for (const pool of ranges) {
+    for (const row of plan.q(`${sql} AND net BETWEEN ? AND ? ORDER BY net`).iterate(...base, pool.net, subnetLast(pool)) as IterableIterator<SubnetRow>) {
+      if (!seen.has(row.id)) {
+        seen.add(row.id);
+        yield row;
+      }
+    }
+  }
+}
+
+/** Why a chosen block or address is outside the scope, or null when it is inside. */
+export function outOfScope(plan: Plan, scope: Scope, row: SubnetRow, target: Prefix): string | null {
+  if (scope.pools.length && !scope.pools.some((pool) => containsPrefix(prefixOf(pool), target))) {
+    return `it is outside the pools ${scope.pools.map((p) => p.cidr).join(', ')}`;
+  }
+  if (scope.locationId !== null && row.eff_location_id !== scope.locationId) return 'its effective location differs';
+  if (scope.vlanVid !== null) {
+    const vid = row.eff_vlan_id === null ? null : (plan.q('SELECT vid FROM vlans WHERE id = ?').get(row.eff_vlan_id) as { vid: number }).vid;
+    if (vid !== scope.vlanVid) return `its effective VLAN is ${vid ?? 'none'}, not ${scope.vlanVid}`;
+  }
+  return null;
+}
+
+export function shortestRootLength(plan: Plan, scope: Scope): number {
+  const row = plan.q('SELECT MIN(prefix_len) AS len FROM subnets WHERE parent_id IS NULL AND space_id = ? AND ip_version = ?').get(scope.spaceId, scope.version) as { len: number | null };
+  return row.len ?? addressBits(scope.version);
+}

@@ -1,0 +1,57 @@
+/**
+ * The one handler table: every method of the contract, combined from the domains' maps.
+ * Transports (CLI, Electron IPC, loopback HTTP) call `invoke`, which validates before the engine runs.
+ */
+import type { z } from 'zod';
+import { contract, type MethodName, type MethodResult, type Reply } from '../../shared/api/contract';
+import { FluxError, isFluxError } from '../../shared/errors';
+import { allocatorHandlers } from '../allocator/handlers';
+import { catalogHandlers } from '../catalog/handlers';
+import { journalHandlers } from '../journal/handlers';
+import type { Plan } from '../plan';
+import { treeHandlers } from '../tree/handlers';
+import type { HandlerMap } from './handler';
+
+export const handlers: HandlerMap<MethodName> = {
+  ...catalogHandlers,
+  ...treeHandlers,
+  ...allocatorHandlers,
+  ...journalHandlers,
+};
+
+export function isMethod(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Names the field and the problem, e.g. "vlan: a VLAN ID is 1-4094". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export function parseArgs<M extends MethodName>(method: M, raw: unknown) {
+  const parsed = contract[method].args.safeParse(raw ?? {});
+  if (!parsed.success) throw new FluxError('INVALID_ARGUMENT', `${method}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Validates, runs, and returns the result. Throws FluxError for refusals. */
+export function invoke<M extends MethodName>(plan: Plan, method: M, raw: unknown): MethodResult<M> {
+  const args = parseArgs(method, raw);
+  return (handlers[method] as (plan: Plan, args: unknown) => MethodResult<M>)(plan, args);
+}
+
+/** invoke, folded into the reply shape transports send over the wire. */
+export function reply<M extends MethodName>(plan: Plan, method: M, raw: unknown): Reply<M> {
+  try {
+    return { ok: true, result: invoke(plan, method, raw) };
+  } catch (e) {
+    return { ok: false, error: toErrorBody(e) };
+  }
+}
+
+export function toErrorBody(e: unknown): { code: string; message: string } & Record<string, unknown> {
+  if (isFluxError(e)) return e.toJSON();
+  const message = e instanceof Error ? e.message : String(e);
+  if (/SQLITE_BUSY/.test(message)) return { code: 'BUSY', message: 'The plan is busy in another FluxPlan window or command; try again' };
+  return { code: 'INTERNAL', message };
+}

@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FluxError } from '../../shared/errors';
+import { migrationsDir } from './paths';
+import * as schema from './schema';
+
+export type Orm = BetterSQLite3Database<typeof schema>;
+
+export interface OpenOptions {
+  /** Defaults to the migrations/ folder of this installation. */
+  migrations?: string;
+  /** How long a writer waits for another process (CLI beside the desktop app) to finish. */
+  busyTimeoutMs?: number;
+}
+
+export interface Connection {
+  readonly file: string;
+  readonly sqlite: Database.Database;
+  readonly orm: Orm;
+  close(): void;
+}
+
+/** Opens (creating if needed) a plan file, checks it is sound, and brings its schema up to date. */
+export function openPlan(file: string, options: OpenOptions = {}): Connection {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(file);
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    const check = sqlite.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>;
+    const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');
+    if (problems.length) {
+      sqlite.close();
+      throw new FluxError('DB_DAMAGED', `The plan file ${file} is damaged (${problems.slice(0, 3).join('; ')}). Restore it from a backup or export what can be read with the sqlite3 tool.`, { file });
+    }
+  } catch (e) {
+    if (e instanceof FluxError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new FluxError('DB_DAMAGED', `Cannot open ${file} as a FluxPlan plan: ${msg}`, { file });
+  }
+  const orm = drizzle(sqlite, { schema });
+  applyMigrations(sqlite, orm, options.migrations ?? migrationsDir(), file);
+  return { file, sqlite, orm, close: () => sqlite.close() };
+}
+
+/**
+ * Applies pending migrations after refusing two things drizzle's migrator would let through:
+ * an applied migration whose file changed since, and a plan written by a newer FluxPlan.
+ */
+function applyMigrations(sqlite: Database.Database, orm: Orm, folder: string, file: string): void {
+  const files = readMigrationFiles({ migrationsFolder: folder });
+  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (hasTable) {
+    const applied = sqlite.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at').all() as Array<{ hash: string; created_at: number }>;
+    for (const row of applied) {
+      const known = files.find((m) => m.folderMillis === Number(row.created_at));
+      if (!known) {
+        throw new FluxError('DB_MIGRATION', `${file} was written by a newer FluxPlan (unknown migration from ${new Date(Number(row.created_at)).toISOString()}); update FluxPlan to open it.`, { file });
+      }
+      if (known.hash !== row.hash) {
+        throw new FluxError('DB_MIGRATION', `The migration applied at ${new Date(known.folderMillis).toISOString()} was edited after it was applied to ${file}; migrations are append-only, add a new one instead.`, { file });
+      }
+    }
+  }
+  migrate(orm, { migrationsFolder: folder });
+}

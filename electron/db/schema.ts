@@ -1,0 +1,217 @@
+/**
+ * The plan's tables. drizzle-kit generates migrations/ from this file; applied migrations are never edited.
+ *
+ * Subnets keep a few derived columns beside the planner's data so that the allocator answers
+ * with index probes instead of tree walks:
+ *  - eff_location_id / location_src_id, eff_vlan_id / vlan_src_id: the inherited value and the row it comes from;
+ *  - parked_by: the nearest parked row at or above this one (null when nothing above parks it);
+ *  - clear: the row's subtree holds nothing but free, data-less space below it (its own data aside).
+ * They are never journaled: the engine recomputes them whenever a data column changes.
+ */
+import { sql } from 'drizzle-orm';
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const times = {
+  created_at: text('created_at').notNull(),
+  updated_at: text('updated_at').notNull(),
+};
+
+export const spaces = sqliteTable('spaces', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  description: text('description'),
+  ...times,
+});
+
+export const locations = sqliteTable('locations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name'),
+  ...times,
+});
+
+export const devices = sqliteTable('devices', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  location_id: integer('location_id').references(() => locations.id),
+  kind: text('kind'),
+  ...times,
+});
+
+export const customers = sqliteTable('customers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  ref: text('ref').notNull().unique(),
+  name: text('name'),
+  ...times,
+});
+
+export const products = sqliteTable('products', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  ipam_config: text('ipam_config').notNull(),
+  ...times,
+});
+
+export const services = sqliteTable('services', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  ref: text('ref').notNull().unique(),
+  customer_id: integer('customer_id').references(() => customers.id),
+  product_id: integer('product_id').references(() => products.id),
+  device_id: integer('device_id').references(() => devices.id),
+  status: text('status', { enum: ['pending', 'active', 'cancelled'] }).notNull().default('pending'),
+  ...times,
+});
+
+export const vlans = sqliteTable(
+  'vlans',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    vid: integer('vid').notNull(),
+    name: text('name'),
+    location_id: integer('location_id').notNull().references(() => locations.id),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    ...times,
+  },
+  (t) => [uniqueIndex('vlans_location_vid').on(t.location_id, t.vid)],
+);
+
+export const subnets = sqliteTable(
+  'subnets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    space_id: integer('space_id').notNull().references(() => spaces.id),
+    ip_version: integer('ip_version').notNull(),
+    /** Network address, big-endian, 4 or 16 bytes: blob order is address order. */
+    net: blob('net', { mode: 'buffer' }).notNull(),
+    prefix_len: integer('prefix_len').notNull(),
+    cidr: text('cidr').notNull(),
+    parent_id: integer('parent_id'),
+    location_id: integer('location_id').references(() => locations.id),
+    vlan_id: integer('vlan_id').references(() => vlans.id),
+    allocation_status: text('allocation_status', { enum: ['unallocated', 'allocated', 'subdivided'] }).notNull(),
+    is_unavailable: integer('is_unavailable', { mode: 'boolean' }).notNull().default(false),
+    is_ip_pool: integer('is_ip_pool', { mode: 'boolean' }).notNull().default(false),
+    customer_id: integer('customer_id').references(() => customers.id),
+    service_id: integer('service_id').references(() => services.id),
+    device_id: integer('device_id').references(() => devices.id),
+    description: text('description'),
+    ...times,
+    eff_location_id: integer('eff_location_id'),
+    location_src_id: integer('location_src_id'),
+    eff_vlan_id: integer('eff_vlan_id'),
+    vlan_src_id: integer('vlan_src_id'),
+    parked_by: integer('parked_by'),
+    clear: integer('clear', { mode: 'boolean' }).notNull().default(true),
+  },
+  (t) => [
+    uniqueIndex('subnets_position').on(t.space_id, t.ip_version, t.net, t.prefix_len),
+    index('subnets_parent').on(t.parent_id),
+    index('subnets_service').on(t.service_id),
+    index('subnets_customer').on(t.customer_id),
+    index('subnets_device').on(t.device_id),
+    // Free leaves by size then address: exact fit and split are one probe per prefix length.
+    index('subnets_free_leaves')
+      .on(t.space_id, t.ip_version, t.prefix_len, t.net)
+      .where(sql`allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL`),
+    index('subnets_free_leaves_by_location')
+      .on(t.space_id, t.ip_version, t.eff_location_id, t.prefix_len, t.net)
+      .where(sql`allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL`),
+    // Subdivided rows whose whole subtree is free: the merge candidates.
+    index('subnets_mergeable')
+      .on(t.space_id, t.ip_version, t.prefix_len, t.net)
+      .where(sql`allocation_status = 'subdivided' AND clear = 1 AND parked_by IS NULL`),
+    index('subnets_ip_pools')
+      .on(t.space_id, t.ip_version, t.net)
+      .where(sql`is_ip_pool = 1 AND parked_by IS NULL`),
+    index('subnets_leaves')
+      .on(t.space_id, t.ip_version, t.net)
+      .where(sql`allocation_status <> 'subdivided'`),
+    index('subnets_roots').on(t.space_id, t.ip_version, t.net).where(sql`parent_id IS NULL`),
+  ],
+);
+
+export const ipAddresses = sqliteTable(
+  'ip_addresses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    space_id: integer('space_id').notNull().references(() => spaces.id),
+    ip_version: integer('ip_version').notNull(),
+    address: blob('address', { mode: 'buffer' }).notNull(),
+    address_text: text('address_text').notNull(),
+    subnet_id: integer('subnet_id').notNull(),
+    customer_id: integer('customer_id').references(() => customers.id),
+    service_id: integer('service_id').references(() => services.id),
+    device_id: integer('device_id').references(() => devices.id),
+    vlan_id: integer('vlan_id').references(() => vlans.id),
+    rdns: text('rdns'),
+    rdns_updated_at: text('rdns_updated_at'),
+    is_unavailable: integer('is_unavailable', { mode: 'boolean' }).notNull().default(false),
+    is_management: integer('is_management', { mode: 'boolean' }).notNull().default(false),
+    purpose: text('purpose'),
+    description: text('description'),
+    ...times,
+  },
+  (t) => [
+    uniqueIndex('ip_addresses_position').on(t.space_id, t.ip_version, t.address),
+    index('ip_addresses_subnet').on(t.subnet_id, t.address),
+    index('ip_addresses_service').on(t.service_id),
+    index('ip_addresses_device').on(t.device_id),
+  ],
+);
+
+export const provisioningLogs = sqliteTable(
+  'provisioning_logs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    action: text('action').notNull(),
+    success: integer('success', { mode: 'boolean' }).notNull(),
+    service_id: integer('service_id'),
+    service_ref: text('service_ref'),
+    batch_id: integer('batch_id'),
+    details: text('details').notNull(),
+    created_at: text('created_at').notNull(),
+  },
+  (t) => [index('provisioning_logs_service').on(t.service_ref), index('provisioning_logs_action').on(t.action)],
+);
+
+/** One user action. Undo and redo append new batches; nothing in the journal is rewritten but the undo bookkeeping. */
+export const journalBatches = sqliteTable(
+  'journal_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    label: text('label').notNull(),
+    kind: text('kind', { enum: ['do', 'undo', 'redo'] }).notNull(),
+    origin: text('origin', { enum: ['local', 'remote'] }).notNull().default('local'),
+    /** For undo and redo batches: the batch whose records they replay. */
+    target_id: integer('target_id'),
+    /** Set on a do/redo batch once undone: the undo batch that reverted it. */
+    undone_by: integer('undone_by'),
+    /** An undone batch can be redone until a new action is taken. */
+    redoable: integer('redoable', { mode: 'boolean' }).notNull().default(false),
+    created_at: text('created_at').notNull(),
+  },
+  (t) => [index('journal_batches_undone').on(t.undone_by)],
+);
+
+/** Row-level change records, in order within their batch: enough to replay or revert the batch. */
+export const journalRecords = sqliteTable(
+  'journal_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    batch_id: integer('batch_id').notNull(),
+    seq: integer('seq').notNull(),
+    entity: text('entity').notNull(),
+    entity_id: integer('entity_id').notNull(),
+    /** The user-facing key: "space cidr" for subnets, "space address" for IPs, the code, ref or name otherwise. */
+    key: text('key').notNull(),
+    op: text('op', { enum: ['insert', 'update', 'delete'] }).notNull(),
+    before: text('before'),
+    after: text('after'),
+  },
+  (t) => [uniqueIndex('journal_records_order').on(t.batch_id, t.seq), index('journal_records_entity').on(t.entity, t.entity_id)],
+);
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

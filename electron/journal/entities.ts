@@ -1,0 +1,45 @@
+/**
+ * What the journal records per entity: the table and the planner's data columns.
+ * Columns the engine derives (subnet net and inherited fields, an IP's address key and subnet)
+ * are left out: replaying the data columns through the engine rebuilds them.
+ */
+export const ENTITIES = {
+  space: { table: 'spaces', columns: ['name', 'description', 'created_at', 'updated_at'] },
+  location: { table: 'locations', columns: ['code', 'name', 'created_at', 'updated_at'] },
+  vlan: { table: 'vlans', columns: ['vid', 'name', 'location_id', 'enabled', 'created_at', 'updated_at'] },
+  customer: { table: 'customers', columns: ['ref', 'name', 'created_at', 'updated_at'] },
+  device: { table: 'devices', columns: ['name', 'location_id', 'kind', 'created_at', 'updated_at'] },
+  product: { table: 'products', columns: ['name', 'ipam_config', 'created_at', 'updated_at'] },
+  service: { table: 'services', columns: ['ref', 'customer_id', 'product_id', 'device_id', 'status', 'created_at', 'updated_at'] },
+  subnet: {
+    table: 'subnets',
+    columns: [
+      'space_id', 'ip_version', 'cidr', 'prefix_len', 'parent_id', 'location_id', 'vlan_id', 'allocation_status',
+      'is_unavailable', 'is_ip_pool', 'customer_id', 'service_id', 'device_id', 'description', 'created_at', 'updated_at',
+    ],
+  },
+  ip: {
+    table: 'ip_addresses',
+    columns: [
+      'space_id', 'ip_version', 'address_text', 'customer_id', 'service_id', 'device_id', 'vlan_id', 'rdns', 'rdns_updated_at',
+      'is_unavailable', 'is_management', 'purpose', 'description', 'created_at', 'updated_at',
+    ],
+  },
+} as const;
+
+export type EntityName = keyof typeof ENTITIES;
+export type RowImage = Record<string, unknown> & { id: number };
+
+export function imageOf(entity: EntityName, row: object): RowImage {
+  const r = row as Record<string, unknown>;
+  const image: RowImage = { id: r.id as number };
+  for (const c of ENTITIES[entity].columns) image[c] = r[c] ?? null;
+  return image;
+}
+
+/** Data columns that differ, ignoring updated_at. */
+export function changedColumns(entity: EntityName, a: object, b: object): string[] {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return ENTITIES[entity].columns.filter((c) => c !== 'updated_at' && (x[c] ?? null) !== (y[c] ?? null));
+}

@@ -1,0 +1,21 @@
+import type { Plan } from '../plan';
+import { FluxError } from '../../shared/errors';
+import type { EntityName, RowImage } from './entities';
+
+/** Appends one change record to the current batch, creating the batch row on its first record. */
+export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert' | 'update' | 'delete', before: RowImage | null, after: RowImage | null): void {
+  const batch = plan.batch;
+  if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
+  if (batch.id === null) {
+    const info = plan
+      .q('INSERT INTO journal_batches (label, kind, origin, target_id, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(batch.label, batch.kind, batch.origin, batch.targetId, plan.now);
+    batch.id = Number(info.lastInsertRowid);
+    // A new action ends the chance to redo what was undone before it.
+    if (batch.kind === 'do' && batch.origin === 'local') plan.q('UPDATE journal_batches SET redoable = 0 WHERE redoable = 1').run();
+  }
+  const id = (after ?? before)!.id;
+  plan
+    .q('INSERT INTO journal_records (batch_id, seq, entity, entity_id, key, op, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(batch.id, batch.seq++, entity, id, key, op, before && JSON.stringify(before), after && JSON.stringify(after));
+}

@@ -1,0 +1,120 @@
+import type Database from 'better-sqlite3';
+import { FluxError } from '../shared/errors';
+import { openPlan, type Connection, type OpenOptions } from './db/open';
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+const ROLLBACK = Symbol('rollback');
+
+/** What the current transaction has journaled so far. */
+export interface BatchState {
+  label: string;
+  kind: 'do' | 'undo' | 'redo';
+  origin: 'local' | 'remote';
+  targetId: number | null;
+  id: number | null;
+  seq: number;
+}
+
+/**
+ * An open plan: the SQLite connection, a cache of prepared statements, and the unit of work.
+ * Every mutation runs inside `mutate`, one IMMEDIATE transaction that also holds its journal batch.
+ */
+export class Plan {
+  readonly sqlite: Database.Database;
+  readonly orm: Connection['orm'];
+  readonly file: string;
+  /** ISO time shared by every row the current transaction writes. */
+  now = '';
+  batch: BatchState | null = null;
+  private readonly statements = new Map<string, Statement>();
+  private readonly spaceNames = new Map<number, string>();
+
+  constructor(private readonly connection: Connection) {
+    this.sqlite = connection.sqlite;
+    this.orm = connection.orm;
+    this.file = connection.file;
+  }
+
+  static open(file: string, options?: OpenOptions): Plan {
+    return new Plan(openPlan(file, options));
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  q(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  get inTransaction(): boolean {
+    return this.sqlite.inTransaction;
+  }
+
+  /**
+   * Runs fn as one transaction and one journal batch. On any throw the database is exactly as before.
+   * Nested calls join the outer transaction and batch.
+   */
+  mutate<T>(label: string, fn: () => T, batch: Partial<Pick<BatchState, 'kind' | 'origin' | 'targetId'>> = {}): T {
+    if (this.sqlite.inTransaction) return fn();
+    const run = this.sqlite.transaction(() => {
+      this.now = new Date().toISOString();
+      this.batch = { label, kind: batch.kind ?? 'do', origin: batch.origin ?? 'local', targetId: batch.targetId ?? null, id: null, seq: 0 };
+      try {
+        return fn();
+      } finally {
+        this.batch = null;
+      }
+    });
+    try {
+      return run.immediate();
+    } catch (e) {
+      this.spaceNames.clear();
+      throw e;
+    }
+  }
+
+  /** Runs fn exactly as mutate would, returns its result, and rolls everything back: a dry run. */
+  rehearse<T>(label: string, fn: () => T): T {
+    let out: T | undefined;
+    try {
+      this.mutate(label, () => {
+        out = fn();
+        throw ROLLBACK;
+      });
+    } catch (e) {
+      if (e !== ROLLBACK) throw e;
+    }
+    return out as T;
+  }
+
+  /** Names the current batch after what it turned out to do (e.g. the CIDR an allocation chose). */
+  relabel(label: string): void {
+    if (!this.batch) return;
+    this.batch.label = label;
+    if (this.batch.id !== null) this.q('UPDATE journal_batches SET label = ? WHERE id = ?').run(label, this.batch.id);
+  }
+
+  /** Reads see one consistent snapshot even while another process writes. */
+  read<T>(fn: () => T): T {
+    if (this.sqlite.inTransaction) return fn();
+    return this.sqlite.transaction(fn).deferred();
+  }
+
+  spaceName(id: number): string {
+    let name = this.spaceNames.get(id);
+    if (name === undefined) {
+      const row = this.q('SELECT name FROM spaces WHERE id = ?').get(id) as { name: string } | undefined;
+      if (!row) throw new FluxError('INTERNAL', `space #${id} is missing`);
+      name = row.name;
+      this.spaceNames.set(id, name);
+    }
+    return name;
+  }
+}

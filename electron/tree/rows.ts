@@ -1,0 +1,318 @@
+/**
+ * Every write to a subnet or an IP record goes through here: it journals the change and keeps the
+ * derived columns (inherited location, VLAN and park; `clear`; an IP's leaf) true in the same transaction.
+ */
+import { FluxError } from '../../shared/errors';
+import { addressKey, blockSize, keyValue, lastAddress, parseAddress, parseCidr, type IpVersion } from '../../shared/cidr';
+import { changedColumns, imageOf } from '../journal/entities';
+import { journal } from '../journal/journal';
+import type { Plan } from '../plan';
+
+export type AllocationStatus = 'unallocated' | 'allocated' | 'subdivided';
+
+export interface SubnetRow {
+  id: number;
+  space_id: number;
+  ip_version: IpVersion;
+  net: Buffer;
+  prefix_len: number;
+  cidr: string;
+  parent_id: number | null;
+  location_id: number | null;
+  vlan_id: number | null;
+  allocation_status: AllocationStatus;
+  is_unavailable: 0 | 1;
+  is_ip_pool: 0 | 1;
+  customer_id: number | null;
+  service_id: number | null;
+  device_id: number | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+  eff_location_id: number | null;
+  location_src_id: number | null;
+  eff_vlan_id: number | null;
+  vlan_src_id: number | null;
+  parked_by: number | null;
+  clear: 0 | 1;
+}
+
+export interface IpRow {
+  id: number;
+  space_id: number;
+  ip_version: IpVersion;
+  address: Buffer;
+  address_text: string;
+  subnet_id: number;
+  customer_id: number | null;
+  service_id: number | null;
+  device_id: number | null;
+  vlan_id: number | null;
+  rdns: string | null;
+  rdns_updated_at: string | null;
+  is_unavailable: 0 | 1;
+  is_management: 0 | 1;
+  purpose: string | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The planner's own fields on a subnet; everything else is position or derived. */
+export type SubnetData = Pick<
+  SubnetRow,
+  'location_id' | 'vlan_id' | 'allocation_status' | 'is_unavailable' | 'is_ip_pool' | 'customer_id' | 'service_id' | 'device_id' | 'description'
+>;
+export type IpData = Pick<
+  IpRow,
+  'customer_id' | 'service_id' | 'device_id' | 'vlan_id' | 'rdns' | 'rdns_updated_at' | 'is_unavailable' | 'is_management' | 'purpose' | 'description'
+>;
+
+const EMPTY_SUBNET: SubnetData = {
+  location_id: null, vlan_id: null, allocation_status: 'unallocated', is_unavailable: 0, is_ip_pool: 0,
+  customer_id: null, service_id: null, device_id: null, description: null,
+};
+
+export const EMPTY_IP: IpData = {
+  customer_id: null, service_id: null, device_id: null, vlan_id: null, rdns: null, rdns_updated_at: null,
+  is_unavailable: 0, is_management: 0, purpose: null, description: null,
+};
+
+/** Data of its own: what makes a row worth keeping when free space is merged. IP records count through `clear`. */
+export function hasData(row: Pick<SubnetRow, 'description' | 'location_id' | 'vlan_id' | 'customer_id' | 'service_id' | 'device_id'>): boolean {
+  return !!row.description || row.location_id !== null || row.vlan_id !== null || row.customer_id !== null || row.service_id !== null || row.device_id !== null;
+}
+
+export function subnetKey(plan: Plan, row: Pick<SubnetRow, 'space_id' | 'cidr'>): string {
+  return `${plan.spaceName(row.space_id)} ${row.cidr}`;
+}
+
+export function getSubnet(plan: Plan, id: number): SubnetRow {
+  const row = plan.q('SELECT * FROM subnets WHERE id = ?').get(id) as SubnetRow | undefined;
+  if (!row) throw new FluxError('INTERNAL', `subnet #${id} is missing`);
+  return row;
+}
+
+export function subnetLast(row: Pick<SubnetRow, 'ip_version' | 'net' | 'prefix_len'>): Buffer {
+  const p = { version: row.ip_version, net: keyValue(row.net), len: row.prefix_len };
+  return addressKey(row.ip_version, lastAddress(p));
+}
+
+export function childrenOf(plan: Plan, id: number): SubnetRow[] {
+  return plan.q('SELECT * FROM subnets WHERE parent_id = ? ORDER BY net').all(id) as SubnetRow[];
+}
+
+/** The leaf (non-subdivided row) holding an address, if the tree covers it. */
+export function leafHolding(plan: Plan, spaceId: number, version: IpVersion, key: Buffer): SubnetRow | undefined {
+  const row = plan
+    .q(`SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND allocation_status <> 'subdivided' AND net <= ? ORDER BY net DESC LIMIT 1`)
+    .get(spaceId, version, key) as SubnetRow | undefined;
+  if (!row) return undefined;
+  return Buffer.compare(subnetLast(row), key) >= 0 ? row : undefined;
+}
+
+// ---------------------------------------------------------------- subnets
+
+export function insertSubnet(
+  plan: Plan,
+  position: { space_id: number; cidr: string; parent_id: number | null },
+  data: Partial<SubnetData> = {},
+  id?: number,
+): SubnetRow {
+  const p = parseCidr(position.cidr);
+  const parent = position.parent_id === null ? null : getSubnet(plan, position.parent_id);
+  const d = { ...EMPTY_SUBNET, ...data };
+  const info = plan
+    .q(
+      `INSERT INTO subnets (id, space_id, ip_version, net, prefix_len, cidr, parent_id, location_id, vlan_id, allocation_status,
+        is_unavailable, is_ip_pool, customer_id, service_id, device_id, description, created_at, updated_at,
+        eff_location_id, location_src_id, eff_vlan_id, vlan_src_id, parked_by, clear)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+    )
+    .run(
+      id ?? null, position.space_id, p.version, addressKey(p.version, p.net), p.len, position.cidr, position.parent_id,
+      d.location_id, d.vlan_id, d.allocation_status, d.is_unavailable, d.is_ip_pool, d.customer_id, d.service_id, d.device_id,
+      d.description, plan.now, plan.now,
+      d.location_id ?? parent?.eff_location_id ?? null, d.location_id !== null ? null : parent?.location_src_id ?? null,
+      d.vlan_id ?? parent?.eff_vlan_id ?? null, d.vlan_id !== null ? null : parent?.vlan_src_id ?? null,
+      d.is_unavailable ? null : parent?.parked_by ?? null,
+    );
+  const rowId = Number(info.lastInsertRowid);
+  // A row that is its own source points at itself; its id is known only now.
+  if (d.location_id !== null || d.vlan_id !== null || d.is_unavailable) {
+    plan
+      .q(`UPDATE subnets SET location_src_id = CASE WHEN location_id IS NOT NULL THEN id ELSE location_src_id END,
+            vlan_src_id = CASE WHEN vlan_id IS NOT NULL THEN id ELSE vlan_src_id END,
+            parked_by = CASE WHEN is_unavailable THEN id ELSE parked_by END WHERE id = ?`)
+      .run(rowId);
+  }
+  if (parent && d.allocation_status !== 'subdivided') {
+    // A new leaf under a split parent takes the parent's IP records in its range.
+    plan
+      .q('UPDATE ip_addresses SET subnet_id = ? WHERE subnet_id = ? AND space_id = ? AND ip_version = ? AND address BETWEEN ? AND ?')
+      .run(rowId, parent.id, position.space_id, p.version, addressKey(p.version, p.net), addressKey(p.version, p.net + blockSize(p) - 1n));
+  }
+  const row = getSubnet(plan, rowId);
+  journal(plan, 'subnet', subnetKey(plan, row), 'insert', null, imageOf('subnet', row));
+  afterSubnetChange(plan, null, row);
+  return getSubnet(plan, rowId);
+}
+
+const SUBNET_DATA_COLUMNS = ['parent_id', ...Object.keys(EMPTY_SUBNET)] as const;
+
+export function updateSubnet(plan: Plan, before: SubnetRow, patch: Partial<SubnetData> & { parent_id?: number | null }): SubnetRow {
+  const next = { ...before, ...patch } as SubnetRow;
+  const changed = changedColumns('subnet', before, next);
+  if (changed.length === 0) return before;
+  const sets = SUBNET_DATA_COLUMNS.filter((c) => changed.includes(c));
+  plan
+    .q(`UPDATE subnets SET ${sets.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
+    .run(...sets.map((c) => (next as unknown as Record<string, unknown>)[c]), plan.now, before.id);
+  const parentChanged = changed.includes('parent_id');
+  if (parentChanged || changed.includes('location_id')) cascade(plan, next, INHERITED.location);
+  if (parentChanged || changed.includes('vlan_id')) cascade(plan, next, INHERITED.vlan);
+  if (parentChanged || changed.includes('is_unavailable')) cascade(plan, next, INHERITED.park);
+  const after = getSubnet(plan, before.id);
+  journal(plan, 'subnet', subnetKey(plan, after), 'update', imageOf('subnet', before), imageOf('subnet', after));
+  afterSubnetChange(plan, before, after);
+  return getSubnet(plan, before.id);
+}
+
+/** Deletes one row with no children; its IP records move up to the parent that now covers them. */
+export function deleteSubnet(plan: Plan, row: SubnetRow): void {
+  const kids = plan.q('SELECT 1 FROM subnets WHERE parent_id = ? LIMIT 1').get(row.id);
+  if (kids) throw new FluxError('INTERNAL', `${row.cidr} still has children`);
+  const ips = plan.q('SELECT 1 FROM ip_addresses WHERE subnet_id = ? LIMIT 1').get(row.id);
+  if (ips) {
+    if (row.parent_id === null) throw new FluxError('NOT_FREE', `${row.cidr} still holds IP addresses`);
+    plan.q('UPDATE ip_addresses SET subnet_id = ? WHERE subnet_id = ?').run(row.parent_id, row.id);
+  }
+  plan.q('DELETE FROM subnets WHERE id = ?').run(row.id);
+  journal(plan, 'subnet', subnetKey(plan, row), 'delete', imageOf('subnet', row), null);
+  afterSubnetChange(plan, row, null);
+}
+
+// ---------------------------------------------------------------- derived columns
+
+interface Inherited {
+  own: 'location_id' | 'vlan_id' | 'is_unavailable';
+  eff: 'eff_location_id' | 'eff_vlan_id' | null;
+  src: 'location_src_id' | 'vlan_src_id' | 'parked_by';
+}
+
+const INHERITED: Record<'location' | 'vlan' | 'park', Inherited> = {
+  location: { own: 'location_id', eff: 'eff_location_id', src: 'location_src_id' },
+  vlan: { own: 'vlan_id', eff: 'eff_vlan_id', src: 'vlan_src_id' },
+  park: { own: 'is_unavailable', eff: null, src: 'parked_by' },
+};
+
+/**
+ * A row's inherited value comes from a source row (itself, or its nearest ancestor with a value).
+ * Every row below that inherited through this one shares this row's old source, so one ranged
+ * UPDATE over the subtree moves them all to the new source.
+ */
+function cascade(plan: Plan, row: SubnetRow, attr: Inherited): void {
+  const parent = row.parent_id === null ? null : getSubnet(plan, row.parent_id);
+  const own = row[attr.own];
+  const isSource = attr.own === 'is_unavailable' ? own === 1 : own !== null;
+  const newSrc = isSource ? row.id : parent ? parent[attr.src] : null;
+  const newEff = attr.eff === null ? null : isSource ? own : parent ? parent[attr.eff] : null;
+  const oldSrc = row[attr.src];
+  const setEff = attr.eff ? `, ${attr.eff} = ?` : '';
+  const args: unknown[] = [newSrc];
+  if (attr.eff) args.push(newEff);
+  plan
+    .q(`UPDATE subnets SET ${attr.src} = ?${setEff} WHERE space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? AND prefix_len >= ? AND ${attr.src} IS ?`)
+    .run(...args, row.space_id, row.ip_version, row.net, subnetLast(row), row.prefix_len, oldSrc);
+}
+
+function computeClear(plan: Plan, row: SubnetRow): 0 | 1 {
+  if (row.is_unavailable || row.is_ip_pool || row.allocation_status === 'allocated') return 0;
+  if (row.allocation_status === 'subdivided') {
+    const kids = plan
+      .q('SELECT clear, description, location_id, vlan_id, customer_id, service_id, device_id FROM subnets WHERE parent_id = ?')
+      .all(row.id) as SubnetRow[];
+    return kids.every((k) => k.clear && !hasData(k)) ? 1 : 0;
+  }
+  return plan.q('SELECT 1 FROM ip_addresses WHERE subnet_id = ? LIMIT 1').get(row.id) ? 0 : 1;
+}
+
+function vacant(row: SubnetRow): boolean {
+  return !!row.clear && !hasData(row);
+}
+
+/** Recomputes `clear` for a changed row and walks up only as far as an ancestor's answer changes. */
+function afterSubnetChange(plan: Plan, before: SubnetRow | null, after: SubnetRow | null): void {
+  const wasVacant: boolean | null = before ? vacant(before) : null;
+  let isVacant: boolean | null = null;
+  if (after) {
+    const c = computeClear(plan, after);
+    if (c !== after.clear) plan.q('UPDATE subnets SET clear = ? WHERE id = ?').run(c, after.id);
+    isVacant = !!c && !hasData(after);
+  }
+  if (wasVacant === isVacant && before?.parent_id === after?.parent_id) return;
+  settle(plan, (after ?? before)!.parent_id);
+  if (before && after && before.parent_id !== after.parent_id) settle(plan, before.parent_id);
+}
+
+export function settle(plan: Plan, id: number | null): void {
+  while (id !== null) {
+    const row = getSubnet(plan, id);
+    const c = computeClear(plan, row);
+    if (c === row.clear) return;
+    plan.q('UPDATE subnets SET clear = ? WHERE id = ?').run(c, id);
+    id = row.parent_id;
+  }
+}
+
+// ---------------------------------------------------------------- IP records
+
+export function ipKey(plan: Plan, row: Pick<IpRow, 'space_id' | 'address_text'>): string {
+  return `${plan.spaceName(row.space_id)} ${row.address_text}`;
+}
+
+export function getIp(plan: Plan, id: number): IpRow {
+  const row = plan.q('SELECT * FROM ip_addresses WHERE id = ?').get(id) as IpRow | undefined;
+  if (!row) throw new FluxError('INTERNAL', `IP record #${id} is missing`);
+  return row;
+}
+
+export function insertIp(plan: Plan, spaceId: number, addressText: string, data: Partial<IpData>, id?: number): IpRow {
+  const a = parseAddress(addressText);
+  const key = addressKey(a.version, a.value);
+  const leaf = leafHolding(plan, spaceId, a.version, key);
+  if (!leaf) throw new FluxError('NOT_FOUND', `No subnet of space ${plan.spaceName(spaceId)} holds ${addressText}`);
+  const d = { ...EMPTY_IP, ...data };
+  const info = plan
+    .q(
+      `INSERT INTO ip_addresses (id, space_id, ip_version, address, address_text, subnet_id, customer_id, service_id, device_id, vlan_id,
+        rdns, rdns_updated_at, is_unavailable, is_management, purpose, description, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      id ?? null, spaceId, a.version, key, addressText, leaf.id, d.customer_id, d.service_id, d.device_id, d.vlan_id,
+      d.rdns, d.rdns_updated_at, d.is_unavailable, d.is_management, d.purpose, d.description, plan.now, plan.now,
+    );
+  const row = getIp(plan, Number(info.lastInsertRowid));
+  journal(plan, 'ip', ipKey(plan, row), 'insert', null, imageOf('ip', row));
+  settle(plan, leaf.id);
+  return row;
+}
+
+export function updateIp(plan: Plan, before: IpRow, patch: Partial<IpData>): IpRow {
+  const next = { ...before, ...patch } as IpRow;
+  const changed = changedColumns('ip', before, next).filter((c) => c in EMPTY_IP);
+  if (changed.length === 0) return before;
+  plan
+    .q(`UPDATE ip_addresses SET ${changed.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
+    .run(...changed.map((c) => (next as unknown as Record<string, unknown>)[c]), plan.now, before.id);
+  const after = getIp(plan, before.id);
+  journal(plan, 'ip', ipKey(plan, after), 'update', imageOf('ip', before), imageOf('ip', after));
+  return after;
+}
+
+export function deleteIp(plan: Plan, row: IpRow): void {
+  plan.q('DELETE FROM ip_addresses WHERE id = ?').run(row.id);
+  journal(plan, 'ip', ipKey(plan, row), 'delete', imageOf('ip', row), null);
+  settle(plan, row.subnet_id);
+}

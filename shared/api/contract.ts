@@ -1,0 +1,154 @@
+/**
+ * The API contract: every method the engine offers, with zod schemas for its arguments and result.
+ * The CLI, Electron IPC and the loopback browser host are transports over this one table.
+ */
+import { z } from 'zod';
+import { batchView, capacityView, ipView, logEntry, subnetView, violation } from './types';
+
+const space = z.string().min(1).default('global');
+const family = z.union([z.literal(4), z.literal(6)]);
+const vid = z.number().int().min(1, 'a VLAN ID is 1-4094').max(4094, 'a VLAN ID is 1-4094');
+const text = z.string();
+const cidrArg = z.string().min(1, 'a CIDR is required');
+const addressArg = z.string().min(1, 'an address is required');
+const none = z.object({}).default({});
+
+const scope = {
+  pools: z.array(cidrArg).optional(),
+  location: text.optional(),
+  pool_vlan: vid.optional(),
+};
+const links = {
+  customer: text.optional(),
+  service: text.optional(),
+  device: text.optional(),
+};
+
+const spaceRow = z.object({ id: z.number().int(), name: z.string(), description: z.string().nullable() });
+const locationRow = z.object({ id: z.number().int(), code: z.string(), name: z.string().nullable() });
+const vlanRow = z.object({ id: z.number().int(), vid: z.number().int(), location: z.string(), name: z.string().nullable(), enabled: z.boolean() });
+const customerRow = z.object({ id: z.number().int(), customer: z.string(), name: z.string().nullable() });
+const deviceRow = z.object({ id: z.number().int(), name: z.string(), location: z.string().nullable(), kind: z.string().nullable() });
+const step = z.object({ batch: z.number().int(), label: z.string(), changes: z.number().int() });
+const carving = {
+  splits: z.array(z.object({ cidr: z.string(), children: z.array(z.string()) })),
+  merges: z.array(z.string()),
+};
+
+function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mutates: boolean) {
+  return { args, result, mutates };
+}
+
+export const contract = {
+  'space.add': method(z.object({ name: text, description: text.optional() }), z.object({ space: spaceRow }), true),
+  'space.list': method(none, z.object({ spaces: z.array(spaceRow) }), false),
+
+  'location.add': method(z.object({ code: text, name: text.optional() }), z.object({ location: locationRow }), true),
+  'location.set': method(z.object({ code: text, name: text.nullable() }), z.object({ location: locationRow }), true),
+  'location.list': method(none, z.object({ locations: z.array(locationRow) }), false),
+
+  'vlan.add': method(z.object({ vid, location: text, name: text.optional(), enabled: z.boolean().default(true) }), z.object({ vlan: vlanRow }), true),
+  'vlan.set': method(z.object({ vid, location: text, name: text.nullable().optional(), enabled: z.boolean().optional() }), z.object({ vlan: vlanRow }), true),
+  'vlan.list': method(z.object({ location: text.optional() }).default({}), z.object({ vlans: z.array(vlanRow) }), false),
+
+  'customer.add': method(z.object({ id: text, name: text.optional() }), z.object({ customer: customerRow }), true),
+  'customer.list': method(none, z.object({ customers: z.array(customerRow) }), false),
+
+  'device.add': method(z.object({ name: text, location: text.optional(), kind: text.optional() }), z.object({ device: deviceRow }), true),
+  'device.list': method(none, z.object({ devices: z.array(deviceRow) }), false),
+
+  'subnet.add': method(
+    z.object({ space, cidr: cidrArg, location: text.optional(), vlan: vid.optional(), description: text.optional(), ip_pool: z.boolean().optional() }),
+    z.object({ subnet: subnetView }),
+    true,
+  ),
+  'subnet.set': method(
+    z.object({
+      space,
+      cidr: cidrArg,
+      location: text.nullable().optional(),
+      vlan: vid.nullable().optional(),
+      description: text.nullable().optional(),
+      ip_pool: z.boolean().optional(),
+    }),
+    z.object({ subnet: subnetView }),
+    true,
+  ),
+  'subnet.get': method(
+    z.object({ space, cidr: cidrArg }),
+    z.object({ subnet: subnetView, ancestors: z.array(subnetView), children: z.array(subnetView) }),
+    false,
+  ),
+  'subnet.delete': method(z.object({ space, cidr: cidrArg }), z.object({ deleted: z.string() }), true),
+  'subnet.split': method(z.object({ space, cidr: cidrArg, to: z.number().int() }), z.object({ subnets: z.array(subnetView) }), true),
+  'subnet.merge': method(z.object({ space, cidr: cidrArg }), z.object({ subnet: subnetView }), true),
+  'subnet.park': method(z.object({ space, cidr: cidrArg }), z.object({ subnet: subnetView }), true),
+  'subnet.unpark': method(z.object({ space, cidr: cidrArg }), z.object({ subnet: subnetView }), true),
+  'subnet.release': method(z.object({ space, cidr: cidrArg }), z.object({ subnet: subnetView, released_ips: z.array(z.string()) }), true),
+
+  'allocate.subnet': method(
+    z
+      .object({
+        space,
+        family: family.optional(),
+        prefix: z.number().int().optional(),
+        cidr: cidrArg.optional(),
+        ...scope,
+        ...links,
+        vlan: vid.optional(),
+        description: text.optional(),
+        dry_run: z.boolean().default(false),
+      })
+      .refine((a) => (a.cidr === undefined) !== (a.prefix === undefined), { message: 'give either --prefix LEN (with --family) or --cidr CIDR' })
+      .refine((a) => a.cidr !== undefined || a.family !== undefined, { message: '--family 4|6 is required with --prefix', path: ['family'] }),
+    z.object({ cidr: z.string(), strategy: z.enum(['exact', 'merge', 'split', 'chosen']), dry_run: z.boolean(), subnet: subnetView, ...carving }),
+    true,
+  ),
+  'allocate.ip': method(
+    z.object({
+      space,
+      family: family.default(4),
+      address: addressArg.optional(),
+      ...scope,
+      ...links,
+      purpose: text.optional(),
+      description: text.optional(),
+      dry_run: z.boolean().default(false),
+    }),
+    z.object({ address: z.string(), subnet: z.string(), dry_run: z.boolean(), ip: ipView }),
+    true,
+  ),
+
+  'ip.list': method(z.object({ space, cidr: cidrArg.optional() }), z.object({ ips: z.array(ipView) }), false),
+  'ip.park': method(z.object({ space, address: addressArg }), z.object({ ip: ipView }), true),
+  'ip.unpark': method(z.object({ space, address: addressArg }), z.object({ address: z.string(), ip: ipView.nullable() }), true),
+  'ip.release': method(z.object({ space, address: addressArg }), z.object({ address: z.string(), ip: ipView.nullable() }), true),
+
+  'tree.get': method(
+    z.object({ space, cidr: cidrArg.optional(), depth: z.number().int().min(0).optional() }),
+    z.object({ subnets: z.array(subnetView) }),
+    false,
+  ),
+  'capacity.get': method(z.object({ space, cidr: cidrArg.optional(), location: text.optional() }), z.object({ capacity: z.array(capacityView) }), false),
+  'check.run': method(none, z.object({ ok: z.boolean(), violations: z.array(violation) }), false),
+
+  'log.list': method(
+    z.object({ limit: z.number().int().min(1).default(50), service: text.optional(), action: text.optional(), success: z.boolean().optional() }).default({ limit: 50 }),
+    z.object({ entries: z.array(logEntry) }),
+    false,
+  ),
+  'journal.list': method(z.object({ limit: z.number().int().min(1).default(50) }).default({ limit: 50 }), z.object({ batches: z.array(batchView) }), false),
+  'journal.undo': method(none, z.object({ undone: step }), true),
+  'journal.redo': method(none, z.object({ redone: step }), true),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodArgs<M extends MethodName> = z.input<Contract[M]['args']>;
+export type ParsedArgs<M extends MethodName> = z.output<Contract[M]['args']>;
+export type MethodResult<M extends MethodName> = z.output<Contract[M]['result']>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+/** The shape every transport returns: a result, or an error with a stable code. */
+export type Reply<M extends MethodName> = { ok: true; result: MethodResult<M> } | { ok: false; error: { code: string; message: string } & Record<string, unknown> };
