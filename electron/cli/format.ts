@@ -1,0 +1,104 @@
+/** Human-readable output for a terminal. With --json the CLI prints the contract's result instead. */
+import type { MethodName, MethodResult } from '../../shared/api/contract';
+import type { SubnetView } from '../../shared/api/types';
+
+function status(s: SubnetView): string {
+  if (s.is_unavailable) return 'parked';
+  if (s.is_ip_pool) return 'ip pool';
+  if (s.allocation_status === 'unallocated') return s.effectively_unavailable ? 'free (parked above)' : 'free';
+  return s.allocation_status;
+}
+
+function facts(s: SubnetView): string {
+  const parts: string[] = [];
+  if (s.location) parts.push(s.location);
+  if (s.customer) parts.push(s.customer);
+  if (s.service) parts.push(`service ${s.service}`);
+  if (s.device) parts.push(s.device);
+  if (s.vlan !== null) parts.push(`vlan ${s.vlan}`);
+  if (s.description) parts.push(s.description);
+  return parts.join(' · ');
+}
+
+export function treeLines(subnets: SubnetView[]): string[] {
+  const depth = new Map<string, number>();
+  const width = Math.max(20, ...subnets.map((s) => s.cidr.length + 2 * 6));
+  return subnets.map((s) => {
+    const d = s.parent !== null && depth.has(s.parent) ? depth.get(s.parent)! + 1 : 0;
+    depth.set(s.cidr, d);
+    const label = `${'  '.repeat(d)}${s.cidr}`;
+    return `${label.padEnd(width)} ${status(s).padEnd(12)} ${facts(s)}`.trimEnd();
+  });
+}
+
+function table(rows: Array<Record<string, unknown>>, columns: string[]): string[] {
+  if (!rows.length) return ['(none)'];
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'yes' : '') : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(columns), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))];
+}
+
+export function human<M extends MethodName>(method: M, result: MethodResult<M>): string {
+  const r = result as Record<string, any>;
+  switch (method) {
+    case 'tree.get':
+      return r.subnets.length ? treeLines(r.subnets).join('\n') : 'The plan has no subnets yet. Add one with: fluxplan subnet add CIDR';
+    case 'subnet.get':
+      return [...treeLines([...[...r.ancestors].reverse(), r.subnet, ...r.children])].join('\n');
+    case 'allocate.subnet': {
+      const carving = [...r.merges.map((m: string) => `  merged ${m}`), ...r.splits.map((s: any) => `  split ${s.cidr} into ${s.children.join(' + ')}`)];
+      return [`${r.dry_run ? 'Would allocate' : 'Allocated'} ${r.cidr} (${r.strategy})`, ...carving].join('\n');
+    }
+    case 'allocate.ip':
+      return `${r.dry_run ? 'Would allocate' : 'Allocated'} ${r.address} from ${r.subnet}`;
+    case 'ip.list':
+      return table(r.ips, ['address', 'subnet', 'customer', 'service', 'device', 'vlan', 'rdns', 'is_management', 'is_unavailable']).join('\n');
+    case 'capacity.get':
+      return r.capacity
+        .map((c: any) =>
+          [
+            `${c.cidr}${c.location ? ` at ${c.location}` : ''}: ${c.utilization}% used · ${c.allocated_addresses} allocated, ${c.ip_pool_addresses} in IP pools, ${c.parked_addresses} parked, ${c.free_addresses} free of ${c.total_addresses}`,
+            ...c.free_blocks.map((b: any) => `  /${b.prefix_length}: ${b.blocks} free`),
+          ].join('\n'),
+        )
+        .join('\n') || 'No subnets.';
+    case 'check.run':
+      return r.ok ? 'All invariants hold.' : r.violations.map((v: any) => `${v.code}: ${v.message}`).join('\n');
+    case 'log.list':
+      return table(
+        r.entries.map((e: any) => ({ ...e, success: e.success ? 'ok' : 'FAILED', details: JSON.stringify(e.details) })),
+        ['id', 'created_at', 'action', 'success', 'service', 'details'],
+      ).join('\n');
+    case 'journal.list':
+      return table(r.batches, ['id', 'created_at', 'kind', 'label', 'changes', 'undone']).join('\n');
+    case 'journal.undo':
+      return `Undid: ${r.undone.label}`;
+    case 'journal.redo':
+      return `Redid: ${r.redone.label}`;
+    case 'subnet.split':
+      return `Split into ${r.subnets.length} subnets: ${r.subnets.map((s: SubnetView) => s.cidr).join(', ')}`;
+    case 'subnet.delete':
+      return `Deleted ${r.deleted}`;
+    case 'subnet.release':
+      return `Released ${r.subnet.cidr}${r.released_ips.length ? ` and ${r.released_ips.length} IP records` : ''}`;
+    case 'ip.release':
+    case 'ip.unpark':
+      return `${method === 'ip.release' ? 'Released' : 'Unparked'} ${r.address}`;
+    case 'space.list':
+      return table(r.spaces, ['name', 'description']).join('\n');
+    case 'location.list':
+      return table(r.locations, ['code', 'name']).join('\n');
+    case 'vlan.list':
+      return table(r.vlans, ['location', 'vid', 'name', 'enabled']).join('\n');
+    case 'customer.list':
+      return table(r.customers, ['customer', 'name']).join('\n');
+    case 'device.list':
+      return table(r.devices, ['name', 'location', 'kind']).join('\n');
+    default: {
+      if (r.subnet) return treeLines([r.subnet]).join('\n');
+      const [key, value] = Object.entries(r)[0] ?? [];
+      return key ? `${key}: ${JSON.stringify(value)}` : 'Done.';
+    }
+  }
+}
