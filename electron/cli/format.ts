@@ -95,8 +95,21 @@ export function human<M extends MethodName>(method: M, result: MethodResult<M>):
       return table(r.customers, ['customer', 'name']).join('\n');
     case 'device.list':
       return table(r.devices, ['name', 'location', 'kind']).join('\n');
+    case 'space.add':
+      return `Added space ${r.space.name}`;
+    case 'location.add':
+    case 'location.set':
+      return `${method === 'location.add' ? 'Added' : 'Updated'} location ${r.location.code}${r.location.name ? ` (${r.location.name})` : ''}`;
+    case 'vlan.add':
+    case 'vlan.set':
+      return `${method === 'vlan.add' ? 'Added' : 'Updated'} VLAN ${r.vlan.vid} at ${r.vlan.location}${r.vlan.name ? ` (${r.vlan.name})` : ''}${r.vlan.enabled ? '' : ', disabled'}`;
+    case 'customer.add':
+      return `Added customer ${r.customer.customer}`;
+    case 'device.add':
+      return `Added device ${r.device.name}${r.device.location ? ` at ${r.device.location}` : ''}`;
     default: {
       if (r.subnet) return treeLines([r.subnet]).join('\n');
+      if (r.ip) return `${r.ip.address}${r.ip.is_unavailable ? ' parked' : ''}`;
       const [key, value] = Object.entries(r)[0] ?? [];
       return key ? `${key}: ${JSON.stringify(value)}` : 'Done.';
     }

@@ -45,6 +45,11 @@ function pick<T>(image: RowImage, keys: readonly string[]): T {
 const SUBNET_DATA = ['location_id', 'vlan_id', 'allocation_status', 'is_unavailable', 'is_ip_pool', 'customer_id', 'service_id', 'device_id', 'description'] as const;
 const IP_DATA = ['customer_id', 'service_id', 'device_id', 'vlan_id', 'rdns', 'rdns_updated_at', 'is_unavailable', 'is_management', 'purpose', 'description'] as const;
 
+/** A re-inserted row keeps its id and creation time: ids are stable and never reused. */
+function restoring(image: RowImage): { id: number; created_at: string } {
+  return { id: image.id, created_at: image.created_at as string };
+}
+
 export function applyRecord(plan: Plan, r: JournalRecord, label: string): void {
   const now = current(plan, r.entity, r.entity_id);
   const expected = r.op === 'insert' ? null : r.before;
@@ -55,13 +60,13 @@ export function applyRecord(plan: Plan, r: JournalRecord, label: string): void {
   if (r.entity === 'subnet') {
     if (r.op === 'insert') {
       const a = r.after!;
-      insertSubnet(plan, { space_id: a.space_id as number, cidr: a.cidr as string, parent_id: a.parent_id as number | null }, pick<SubnetData>(a, SUBNET_DATA), a.id);
+      insertSubnet(plan, { space_id: a.space_id as number, cidr: a.cidr as string, parent_id: a.parent_id as number | null }, pick<SubnetData>(a, SUBNET_DATA), restoring(a));
     } else if (r.op === 'delete') deleteSubnet(plan, getSubnet(plan, r.entity_id));
     else updateSubnet(plan, getSubnet(plan, r.entity_id), { ...pick<SubnetData>(r.after!, SUBNET_DATA), parent_id: r.after!.parent_id as number | null });
     return;
   }
   if (r.entity === 'ip') {
-    if (r.op === 'insert') insertIp(plan, r.after!.space_id as number, r.after!.address_text as string, pick<IpData>(r.after!, IP_DATA), r.after!.id);
+    if (r.op === 'insert') insertIp(plan, r.after!.space_id as number, r.after!.address_text as string, pick<IpData>(r.after!, IP_DATA), restoring(r.after!));
     else if (r.op === 'delete') deleteIp(plan, getIp(plan, r.entity_id));
     else updateIp(plan, getIp(plan, r.entity_id), pick<IpData>(r.after!, IP_DATA));
     return;

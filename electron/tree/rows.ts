@@ -117,7 +117,7 @@ export function insertSubnet(
   plan: Plan,
   position: { space_id: number; cidr: string; parent_id: number | null },
   data: Partial<SubnetData> = {},
-  id?: number,
+  restore?: { id: number; created_at: string },
 ): SubnetRow {
   const p = parseCidr(position.cidr);
   const parent = position.parent_id === null ? null : getSubnet(plan, position.parent_id);
@@ -130,9 +130,9 @@ export function insertSubnet(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     )
     .run(
-      id ?? null, position.space_id, p.version, addressKey(p.version, p.net), p.len, position.cidr, position.parent_id,
+      restore?.id ?? null, position.space_id, p.version, addressKey(p.version, p.net), p.len, position.cidr, position.parent_id,
       d.location_id, d.vlan_id, d.allocation_status, d.is_unavailable, d.is_ip_pool, d.customer_id, d.service_id, d.device_id,
-      d.description, plan.now, plan.now,
+      d.description, restore?.created_at ?? plan.now, plan.now,
       d.location_id ?? parent?.eff_location_id ?? null, d.location_id !== null ? null : parent?.location_src_id ?? null,
       d.vlan_id ?? parent?.eff_vlan_id ?? null, d.vlan_id !== null ? null : parent?.vlan_src_id ?? null,
       d.is_unavailable ? null : parent?.parked_by ?? null,
@@ -277,7 +277,7 @@ export function getIp(plan: Plan, id: number): IpRow {
   return row;
 }
 
-export function insertIp(plan: Plan, spaceId: number, addressText: string, data: Partial<IpData>, id?: number): IpRow {
+export function insertIp(plan: Plan, spaceId: number, addressText: string, data: Partial<IpData>, restore?: { id: number; created_at: string }): IpRow {
   const a = parseAddress(addressText);
   const key = addressKey(a.version, a.value);
   const leaf = leafHolding(plan, spaceId, a.version, key);
@@ -290,8 +290,8 @@ export function insertIp(plan: Plan, spaceId: number, addressText: string, data:
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      id ?? null, spaceId, a.version, key, addressText, leaf.id, d.customer_id, d.service_id, d.device_id, d.vlan_id,
-      d.rdns, d.rdns_updated_at, d.is_unavailable, d.is_management, d.purpose, d.description, plan.now, plan.now,
+      restore?.id ?? null, spaceId, a.version, key, addressText, leaf.id, d.customer_id, d.service_id, d.device_id, d.vlan_id,
+      d.rdns, d.rdns_updated_at, d.is_unavailable, d.is_management, d.purpose, d.description, restore?.created_at ?? plan.now, plan.now,
     );
   const row = getIp(plan, Number(info.lastInsertRowid));
   journal(plan, 'ip', ipKey(plan, row), 'insert', null, imageOf('ip', row));

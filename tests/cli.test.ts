@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main, type Io } from '../electron/cli/main';
+import { tempDir } from './support/plan';
+
+const BIN = join(__dirname, '..', 'bin', 'fluxplan');
+
+beforeAll(() => {
+  if (!existsSync(join(__dirname, '..', 'dist', 'cli.mjs'))) execFileSync('node', ['scripts/build-cli.mjs'], { cwd: join(__dirname, '..') });
+});
+
+/** Runs the CLI in-process with captured output; stdin lines for batch. */
+async function cli(argv: string[], stdin: string[] = []) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    lines: async function* () {
+      yield* stdin;
+    },
+  };
+  const code = await main(argv, io, {});
+  return { code, out, err, json: () => JSON.parse(out.join('\n')) };
+}
+
+function planFile(): string {
+  return join(tempDir(), 'plan.sqlite');
+}
+
+describe('fluxplan command line', () => {
+  it('accepts global options anywhere on the line', async () => {
+    const db = planFile();
+    expect((await cli(['--db', db, 'location', 'add', 'EU-FRA'])).code).toBe(0);
+    expect((await cli(['subnet', '--json', 'add', '10.0.0.0/8', '--location', 'EU-FRA', '--db', db])).code).toBe(0);
+    const tree = await cli(['tree', '--db', db, '--json']);
+    expect(tree.code).toBe(0);
+    expect(tree.json().subnets[0]).toMatchObject({ cidr: '10.0.0.0/8', parent: null, location: 'EU-FRA', effective_location: 'EU-FRA', allocation_status: 'unallocated' });
+  });
+
+  it('keeps the allocate contract: cidr and strategy, snake_case JSON', async () => {
+    const db = planFile();
+    await cli(['subnet', 'add', '192.0.2.0/24', '--db', db]);
+    const r = await cli(['allocate', 'subnet', '--family', '4', '--prefix', '26', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ cidr: '192.0.2.0/26', strategy: 'split', dry_run: false });
+    expect(r.json().splits).toEqual([
+      { cidr: '192.0.2.0/24', children: ['192.0.2.0/25', '192.0.2.128/25'] },
+      { cidr: '192.0.2.0/25', children: ['192.0.2.0/26', '192.0.2.64/26'] },
+    ]);
+  });
+
+  it('exits 1 with {"error": {code, message}} for a refused operation and leaves the plan unchanged', async () => {
+    const db = planFile();
+    await cli(['subnet', 'add', '192.0.2.0/24', '--db', db]);
+    const before = (await cli(['tree', '--json', '--db', db])).out;
+    const r = await cli(['subnet', 'add', '192.0.2.1/24', '--json', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.json().error).toMatchObject({ code: 'HOST_BITS_SET', suggestion: '192.0.2.0/24' });
+    expect(r.json().error.message).toContain('192.0.2.0/24');
+    const exhausted = await cli(['allocate', 'subnet', '--family', '4', '--prefix', '23', '--json', '--db', db]);
+    expect(exhausted.code).toBe(1);
+    expect(exhausted.json().error.code).toBe('POOL_EXHAUSTED');
+    expect((await cli(['tree', '--json', '--db', db])).out).toEqual(before);
+  });
+
+  it('exits 2 for bad usage, naming what is wrong', async () => {
+    const db = planFile();
+    const cases: Array<[string[], RegExp]> = [
+      [['frobnicate'], /unknown command "frobnicate"/],
+      [['subnet', 'frob'], /unknown command "subnet frob"/],
+      [['subnet', 'add'], /needs CIDR/],
+      [['subnet', 'add', '10.0.0.0/8', '--colour', 'red'], /--colour/],
+      [['allocate', 'subnet', '--prefix', 'twenty'], /--prefix must be a whole number/],
+      [['tree', '10.0.0.0/8', 'extra'], /unexpected "extra"/],
+      [['subnet', 'set', '10.0.0.0/8', '--ip-pool', '--no-ip-pool'], /contradicts/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli([...argv, '--db', db]);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.join('\n')).toMatch(message);
+    }
+    const json = await cli(['subnet', 'add', '--json', '--db', db]);
+    expect(json.code).toBe(2);
+    expect(json.json().error.code).toBe('USAGE');
+  });
+
+  it('treats a value the contract refuses as a refusal (exit 1) with the field named', async () => {
+    const db = planFile();
+    await cli(['location', 'add', 'EU-FRA', '--db', db]);
+    const r = await cli(['vlan', 'add', '5000', '--location', 'EU-FRA', '--json', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.json().error).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(r.json().error.message).toMatch(/vid: a VLAN ID is 1-4094/);
+  });
+
+  it('batch: one JSON result line per input line, errors in place, and goes on', async () => {
+    const db = planFile();
+    const r = await cli(
+      ['batch', '--db', db],
+      [
+        '["subnet","add","198.51.100.0/24"]',
+        '["allocate","subnet","--family","4","--prefix","29"]',
+        'not json',
+        '["subnet","add","198.51.100.0/24"]',
+        '["allocate","subnet","--family","4","--prefix","29"]',
+        '["--db","/elsewhere","tree"]',
+      ],
+    );
+    expect(r.code).toBe(1);
+    const lines = r.out.map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(6);
+    expect(lines[0].subnet.cidr).toBe('198.51.100.0/24');
+    expect(lines[1]).toMatchObject({ cidr: '198.51.100.0/29', strategy: 'split' });
+    expect(lines[2].error.code).toBe('USAGE');
+    expect(lines[3].error.code).toBe('EXISTS');
+    expect(lines[4]).toMatchObject({ cidr: '198.51.100.8/29', strategy: 'exact' });
+    expect(lines[5].error.message).toMatch(/--db cannot change/);
+  });
+
+  it('check exits 1 and lists the violation when an invariant is broken', async () => {
+    const db = planFile();
+    await cli(['subnet', 'add', '10.0.0.0/8', '--db', db]);
+    await cli(['subnet', 'add', '10.1.0.0/16', '--db', db]);
+    expect((await cli(['check', '--db', db])).code).toBe(0);
+    const raw = new Database(db);
+    raw.prepare("UPDATE subnets SET allocation_status = 'allocated' WHERE cidr = '10.0.0.0/9'").run();
+    raw.close();
+    const r = await cli(['check', '--json', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.json().ok).toBe(false);
+    expect(r.json().violations.map((v: { code: string }) => v.code)).toContain('TILING');
+  });
+
+  it('undo and redo step through whole actions', async () => {
+    const db = planFile();
+    await cli(['subnet', 'add', '10.0.0.0/8', '--db', db]);
+    await cli(['allocate', 'subnet', '--family', '4', '--prefix', '24', '--db', db]);
+    expect((await cli(['tree', '--json', '--db', db])).json().subnets).toHaveLength(33);
+    const u = await cli(['undo', '--json', '--db', db]);
+    expect(u.json().undone.label).toBe('allocate 10.0.0.0/24');
+    expect((await cli(['tree', '--json', '--db', db])).json().subnets).toHaveLength(1);
+    await cli(['redo', '--db', db]);
+    expect((await cli(['tree', '--json', '--db', db])).json().subnets).toHaveLength(33);
+    expect((await cli(['check', '--db', db])).code).toBe(0);
+  });
+
+  it('runs as ./bin/fluxplan with FLUXPLAN_DB, exit codes intact', () => {
+    const db = planFile();
+    const env = { ...process.env, FLUXPLAN_DB: db };
+    const add = spawnSync(BIN, ['subnet', 'add', '2001:DB8:0:0::/48', '--json'], { env, encoding: 'utf8' });
+    expect(add.status).toBe(0);
+    expect(JSON.parse(add.stdout).subnet.cidr).toBe('2001:db8::/48');
+    const bad = spawnSync(BIN, ['subnet', 'add', '2001:db8::/48', '--json'], { env, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stdout).error.code).toBe('EXISTS');
+    const usage = spawnSync(BIN, ['nope'], { env, encoding: 'utf8' });
+    expect(usage.status).toBe(2);
+    const help = spawnSync(BIN, ['--help'], { env, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('allocate subnet');
+  });
+});
