@@ -60,6 +60,7 @@ CREATE TABLE `journal_batches` (
 );
 --> statement-breakpoint
 CREATE INDEX `journal_batches_undone` ON `journal_batches` (`undone_by`);--> statement-breakpoint
+CREATE INDEX `journal_batches_redoable` ON `journal_batches` (`undone_by`) WHERE redoable = 1;--> statement-breakpoint
 CREATE TABLE `journal_records` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`batch_id` integer NOT NULL,

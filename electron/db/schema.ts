@@ -190,7 +190,11 @@ export const journalBatches = sqliteTable(
     redoable: integer('redoable', { mode: 'boolean' }).notNull().default(false),
     created_at: text('created_at').notNull(),
   },
-  (t) => [index('journal_batches_undone').on(t.undone_by)],
+  (t) => [
+    index('journal_batches_undone').on(t.undone_by),
+    // Every new action clears the redo stack; this keeps that a probe, not a scan of the whole journal.
+    index('journal_batches_redoable').on(t.undone_by).where(sql`redoable = 1`),
+  ],
 );
 
 /** Row-level change records, in order within their batch: enough to replay or revert the batch. */
