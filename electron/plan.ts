@@ -27,8 +27,13 @@ export class Plan {
   /** ISO time shared by every row the current transaction writes. */
   now = '';
   batch: BatchState | null = null;
+  /** provisioning_logs entries written by the current transaction, for callers that report them. */
+  logged: Array<{ action: string; details: Record<string, unknown> }> = [];
   private readonly statements = new Map<string, Statement>();
   private readonly spaceNames = new Map<number, string>();
+  /** Ids of catalog rows to their keys (location code, VID, customer ID...), dropped whenever they may be stale. */
+  readonly keyCache = new Map<string, unknown>();
+  private dataVersion = -1;
 
   constructor(private readonly connection: Connection) {
     this.sqlite = connection.sqlite;
@@ -64,7 +69,9 @@ export class Plan {
   mutate<T>(label: string, fn: () => T, batch: Partial<Pick<BatchState, 'kind' | 'origin' | 'targetId'>> = {}): T {
     if (this.sqlite.inTransaction) return fn();
     const run = this.sqlite.transaction(() => {
+      this.refreshCaches();
       this.now = new Date().toISOString();
+      this.logged = [];
       this.batch = { label, kind: batch.kind ?? 'do', origin: batch.origin ?? 'local', targetId: batch.targetId ?? null, id: null, seq: 0 };
       try {
         return fn();
@@ -75,9 +82,23 @@ export class Plan {
     try {
       return run.immediate();
     } catch (e) {
-      this.spaceNames.clear();
+      this.forgetCaches();
       throw e;
     }
+  }
+
+  /** Another process (the CLI beside the desktop app) may have committed: its changes void our caches. */
+  private refreshCaches(): void {
+    const version = this.sqlite.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) {
+      this.forgetCaches();
+      this.dataVersion = version;
+    }
+  }
+
+  forgetCaches(): void {
+    this.spaceNames.clear();
+    this.keyCache.clear();
   }
 
   /** Runs fn exactly as mutate would, returns its result, and rolls everything back: a dry run. */
@@ -104,7 +125,10 @@ export class Plan {
   /** Reads see one consistent snapshot even while another process writes. */
   read<T>(fn: () => T): T {
     if (this.sqlite.inTransaction) return fn();
-    return this.sqlite.transaction(fn).deferred();
+    return this.sqlite.transaction(() => {
+      this.refreshCaches();
+      return fn();
+    }).deferred();
   }
 
   spaceName(id: number): string {

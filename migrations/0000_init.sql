@@ -46,8 +46,8 @@ CREATE TABLE `ip_addresses` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `ip_addresses_position` ON `ip_addresses` (`space_id`,`ip_version`,`address`);--> statement-breakpoint
 CREATE INDEX `ip_addresses_subnet` ON `ip_addresses` (`subnet_id`,`address`);--> statement-breakpoint
-CREATE INDEX `ip_addresses_service` ON `ip_addresses` (`service_id`);--> statement-breakpoint
-CREATE INDEX `ip_addresses_device` ON `ip_addresses` (`device_id`);--> statement-breakpoint
+CREATE INDEX `ip_addresses_service` ON `ip_addresses` (`service_id`) WHERE service_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `ip_addresses_device` ON `ip_addresses` (`device_id`) WHERE device_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `journal_batches` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`label` text NOT NULL,
@@ -59,7 +59,6 @@ CREATE TABLE `journal_batches` (
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `journal_batches_undone` ON `journal_batches` (`undone_by`);--> statement-breakpoint
 CREATE INDEX `journal_batches_redoable` ON `journal_batches` (`undone_by`) WHERE redoable = 1;--> statement-breakpoint
 CREATE TABLE `journal_records` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -74,7 +73,6 @@ CREATE TABLE `journal_records` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `journal_records_order` ON `journal_records` (`batch_id`,`seq`);--> statement-breakpoint
-CREATE INDEX `journal_records_entity` ON `journal_records` (`entity`,`entity_id`);--> statement-breakpoint
 CREATE TABLE `locations` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`code` text NOT NULL,
@@ -104,8 +102,7 @@ CREATE TABLE `provisioning_logs` (
 	`created_at` text NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `provisioning_logs_service` ON `provisioning_logs` (`service_ref`);--> statement-breakpoint
-CREATE INDEX `provisioning_logs_action` ON `provisioning_logs` (`action`);--> statement-breakpoint
+CREATE INDEX `provisioning_logs_service` ON `provisioning_logs` (`service_ref`) WHERE service_ref IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `services` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`ref` text NOT NULL,
@@ -170,14 +167,13 @@ CREATE TABLE `subnets` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `subnets_position` ON `subnets` (`space_id`,`ip_version`,`net`,`prefix_len`);--> statement-breakpoint
 CREATE INDEX `subnets_parent` ON `subnets` (`parent_id`);--> statement-breakpoint
-CREATE INDEX `subnets_service` ON `subnets` (`service_id`);--> statement-breakpoint
-CREATE INDEX `subnets_customer` ON `subnets` (`customer_id`);--> statement-breakpoint
-CREATE INDEX `subnets_device` ON `subnets` (`device_id`);--> statement-breakpoint
+CREATE INDEX `subnets_service` ON `subnets` (`service_id`) WHERE service_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `subnets_customer` ON `subnets` (`customer_id`) WHERE customer_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `subnets_device` ON `subnets` (`device_id`) WHERE device_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `subnets_free_leaves` ON `subnets` (`space_id`,`ip_version`,`prefix_len`,`net`) WHERE allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL;--> statement-breakpoint
-CREATE INDEX `subnets_free_leaves_by_location` ON `subnets` (`space_id`,`ip_version`,`eff_location_id`,`prefix_len`,`net`) WHERE allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL;--> statement-breakpoint
+CREATE INDEX `subnets_free_leaves_by_location` ON `subnets` (`space_id`,`ip_version`,`eff_location_id`,`prefix_len`,`net`) WHERE allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL AND eff_location_id IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `subnets_mergeable` ON `subnets` (`space_id`,`ip_version`,`prefix_len`,`net`) WHERE allocation_status = 'subdivided' AND clear = 1 AND parked_by IS NULL;--> statement-breakpoint
 CREATE INDEX `subnets_ip_pools` ON `subnets` (`space_id`,`ip_version`,`net`) WHERE is_ip_pool = 1 AND parked_by IS NULL;--> statement-breakpoint
-CREATE INDEX `subnets_leaves` ON `subnets` (`space_id`,`ip_version`,`net`) WHERE allocation_status <> 'subdivided';--> statement-breakpoint
 CREATE INDEX `subnets_roots` ON `subnets` (`space_id`,`ip_version`,`net`) WHERE parent_id IS NULL;--> statement-breakpoint
 CREATE TABLE `vlans` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,

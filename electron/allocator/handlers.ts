@@ -7,21 +7,13 @@ import { assignIp, placeChosenIp, placeIp } from './ip';
 import { buildScope } from './scope';
 import { assignSubnet, placeChosen, placeSubnet } from './subnet';
 
-function lastLogId(plan: Plan): number {
-  return (plan.q('SELECT COALESCE(MAX(id), 0) AS id FROM provisioning_logs').get() as { id: number }).id;
-}
-
-/** The splits and merges the allocator journaled since a log position, for the caller to show. */
-function carvingSince(plan: Plan, logId: number) {
-  const rows = plan
-    .q(`SELECT action, details FROM provisioning_logs WHERE id > ? AND action IN ('ipam_subnet_split', 'ipam_subnet_merge') ORDER BY id`)
-    .all(logId) as Array<{ action: string; details: string }>;
+/** The splits and merges this transaction logged, for the caller to show. */
+function carving(plan: Plan) {
   const splits: Array<{ cidr: string; children: string[] }> = [];
   const merges: string[] = [];
-  for (const r of rows) {
-    const d = JSON.parse(r.details) as { cidr: string; children?: string[] };
-    if (r.action === 'ipam_subnet_split') splits.push({ cidr: d.cidr, children: d.children ?? [] });
-    else merges.push(d.cidr);
+  for (const { action, details } of plan.logged) {
+    if (action === 'ipam_subnet_split') splits.push({ cidr: details.cidr as string, children: details.children as string[] });
+    else if (action === 'ipam_subnet_merge') merges.push(details.cidr as string);
   }
   return { splits, merges };
 }
@@ -38,12 +30,11 @@ export const allocatorHandlers: HandlerMap<'allocate.subnet' | 'allocate.ip'> = 
       const version = a.cidr !== undefined ? parseCidr(a.cidr).version : a.family!;
       const scope = buildScope(plan, space, version, a);
       const links = resolveLinks(plan, a);
-      const logId = lastLogId(plan);
       const placement = a.cidr !== undefined ? placeChosen(plan, scope, a.cidr) : placeSubnet(plan, scope, a.prefix!);
       const vlan = a.vlan === undefined ? null : vlanId(plan, placement.row.eff_location_id, a.vlan);
       const row = assignSubnet(plan, scope, placement, { links, vlanId: vlan, description: a.description ?? null, service: serviceOf(plan, links.service_id) });
       plan.relabel(`allocate ${row.cidr}${a.customer ? ` to ${a.customer}` : ''}`);
-      return { cidr: row.cidr, strategy: placement.strategy, dry_run: a.dry_run, subnet: subnetView(new Keys(plan), row), ...carvingSince(plan, logId) };
+      return { cidr: row.cidr, strategy: placement.strategy, dry_run: a.dry_run, subnet: subnetView(new Keys(plan), row), ...carving(plan) };
     };
     const label = `allocate ${a.cidr ?? `/${a.prefix}`}`;
     return a.dry_run ? plan.rehearse(label, run) : plan.mutate(label, run);

@@ -46,7 +46,7 @@ export function firstInScope(plan: Plan, scope: Scope, where: string, args: unkn
   let sql = `SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND ${where}`;
   const base: unknown[] = [scope.spaceId, scope.version, ...args];
   if (scope.locationId !== null) {
-    sql += ' AND eff_location_id = ?';
+    sql += ' AND eff_location_id IS NOT NULL AND eff_location_id = ?';
     base.push(scope.locationId);
   }
   if (scope.vlanVid !== null) {

@@ -38,6 +38,7 @@ export function insertRow(plan: Plan, entity: CatalogEntity, values: Record<stri
     .run(id ?? null, ...cols.map((c) => values[c] as never), values.created_at ?? plan.now, plan.now);
   const row = getRow(plan, entity, Number(info.lastInsertRowid));
   journal(plan, entity, catalogKey(plan, entity, row), 'insert', null, imageOf(entity, row));
+  plan.forgetCaches();
   return row;
 }
 
@@ -50,10 +51,12 @@ export function updateRow(plan: Plan, entity: CatalogEntity, before: Row, patch:
     .run(...changed.map((c) => next[c] as never), plan.now, before.id);
   const after = getRow(plan, entity, before.id);
   journal(plan, entity, catalogKey(plan, entity, after), 'update', imageOf(entity, before), imageOf(entity, after));
+  plan.forgetCaches();
   return after;
 }
 
 export function deleteRow(plan: Plan, entity: CatalogEntity, before: Row): void {
   plan.q(`DELETE FROM ${ENTITIES[entity].table} WHERE id = ?`).run(before.id);
   journal(plan, entity, catalogKey(plan, entity, before), 'delete', imageOf(entity, before), null);
+  plan.forgetCaches();
 }

@@ -33,6 +33,14 @@ export function openPlan(file: string, options: OpenOptions = {}): Connection {
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
+    // A checkpoint fsyncs the database; doing it every 32 MB of WAL instead of every 4 MB keeps
+    // allocation latency flat. The WAL is cut back to 64 MB after each checkpoint.
+    sqlite.pragma('wal_autocheckpoint = 8192');
+    sqlite.pragma('journal_size_limit = 67108864');
+    // Reads through a memory map and a 64 MB page cache instead of a read() per page: a plan of a
+    // million prefixes is a few hundred MB, and every allocation walks a few B-trees of it.
+    sqlite.pragma('mmap_size = 1073741824');
+    sqlite.pragma('cache_size = -65536');
     sqlite.pragma('foreign_keys = ON');
     const check = sqlite.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>;
     const problems = check.map((r) => r.quick_check).filter((r) => r !== 'ok');

@@ -106,16 +106,17 @@ export const subnets = sqliteTable(
   (t) => [
     uniqueIndex('subnets_position').on(t.space_id, t.ip_version, t.net, t.prefix_len),
     index('subnets_parent').on(t.parent_id),
-    index('subnets_service').on(t.service_id),
-    index('subnets_customer').on(t.customer_id),
-    index('subnets_device').on(t.device_id),
+    // Links exist only on allocated rows; partial indexes keep carving from touching them.
+    index('subnets_service').on(t.service_id).where(sql`service_id IS NOT NULL`),
+    index('subnets_customer').on(t.customer_id).where(sql`customer_id IS NOT NULL`),
+    index('subnets_device').on(t.device_id).where(sql`device_id IS NOT NULL`),
     // Free leaves by size then address: exact fit and split are one probe per prefix length.
     index('subnets_free_leaves')
       .on(t.space_id, t.ip_version, t.prefix_len, t.net)
       .where(sql`allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL`),
     index('subnets_free_leaves_by_location')
       .on(t.space_id, t.ip_version, t.eff_location_id, t.prefix_len, t.net)
-      .where(sql`allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL`),
+      .where(sql`allocation_status = 'unallocated' AND is_ip_pool = 0 AND parked_by IS NULL AND eff_location_id IS NOT NULL`),
     // Subdivided rows whose whole subtree is free: the merge candidates.
     index('subnets_mergeable')
       .on(t.space_id, t.ip_version, t.prefix_len, t.net)
@@ -123,9 +124,6 @@ export const subnets = sqliteTable(
     index('subnets_ip_pools')
       .on(t.space_id, t.ip_version, t.net)
       .where(sql`is_ip_pool = 1 AND parked_by IS NULL`),
-    index('subnets_leaves')
-      .on(t.space_id, t.ip_version, t.net)
-      .where(sql`allocation_status <> 'subdivided'`),
     index('subnets_roots').on(t.space_id, t.ip_version, t.net).where(sql`parent_id IS NULL`),
   ],
 );
@@ -154,8 +152,8 @@ export const ipAddresses = sqliteTable(
   (t) => [
     uniqueIndex('ip_addresses_position').on(t.space_id, t.ip_version, t.address),
     index('ip_addresses_subnet').on(t.subnet_id, t.address),
-    index('ip_addresses_service').on(t.service_id),
-    index('ip_addresses_device').on(t.device_id),
+    index('ip_addresses_service').on(t.service_id).where(sql`service_id IS NOT NULL`),
+    index('ip_addresses_device').on(t.device_id).where(sql`device_id IS NOT NULL`),
   ],
 );
 
@@ -171,7 +169,8 @@ export const provisioningLogs = sqliteTable(
     details: text('details').notNull(),
     created_at: text('created_at').notNull(),
   },
-  (t) => [index('provisioning_logs_service').on(t.service_ref), index('provisioning_logs_action').on(t.action)],
+  // Filters by action scan from the newest entry; an index per action would cost every allocation a page write.
+  (t) => [index('provisioning_logs_service').on(t.service_ref).where(sql`service_ref IS NOT NULL`)],
 );
 
 /** One user action. Undo and redo append new batches; nothing in the journal is rewritten but the undo bookkeeping. */
@@ -191,7 +190,6 @@ export const journalBatches = sqliteTable(
     created_at: text('created_at').notNull(),
   },
   (t) => [
-    index('journal_batches_undone').on(t.undone_by),
     // Every new action clears the redo stack; this keeps that a probe, not a scan of the whole journal.
     index('journal_batches_redoable').on(t.undone_by).where(sql`redoable = 1`),
   ],
@@ -212,7 +210,8 @@ export const journalRecords = sqliteTable(
     before: text('before'),
     after: text('after'),
   },
-  (t) => [uniqueIndex('journal_records_order').on(t.batch_id, t.seq), index('journal_records_entity').on(t.entity, t.entity_id)],
+  // Records are appended in batch order, so this index only ever grows at its end.
+  (t) => [uniqueIndex('journal_records_order').on(t.batch_id, t.seq)],
 );
 
 export const settings = sqliteTable('settings', {

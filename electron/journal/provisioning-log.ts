@@ -15,4 +15,5 @@ export function logAction(plan: Plan, action: ProvisioningAction, success: boole
   plan
     .q('INSERT INTO provisioning_logs (action, success, service_id, service_ref, batch_id, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(action, success ? 1 : 0, service?.id ?? null, service?.ref ?? null, plan.batch?.id ?? null, JSON.stringify(details), plan.now || new Date().toISOString());
+  plan.logged.push({ action, details });
 }

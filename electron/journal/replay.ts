@@ -4,6 +4,7 @@
  * anything else is a CONFLICT and the whole batch is refused.
  */
 import { FluxError } from '../../shared/errors';
+import { parseCidr } from '../../shared/cidr';
 import { deleteRow, getRow, insertRow, updateRow, type CatalogEntity } from '../catalog/rows';
 import type { Plan } from '../plan';
 import { deleteIp, deleteSubnet, getIp, getSubnet, insertIp, insertSubnet, updateIp, updateSubnet, type IpData, type SubnetData } from '../tree/rows';
@@ -60,7 +61,8 @@ export function applyRecord(plan: Plan, r: JournalRecord, label: string): void {
   if (r.entity === 'subnet') {
     if (r.op === 'insert') {
       const a = r.after!;
-      insertSubnet(plan, { space_id: a.space_id as number, cidr: a.cidr as string, parent_id: a.parent_id as number | null }, pick<SubnetData>(a, SUBNET_DATA), restoring(a));
+      const parent = a.parent_id === null ? null : getSubnet(plan, a.parent_id as number);
+      insertSubnet(plan, { space_id: a.space_id as number, prefix: parseCidr(a.cidr as string), parent }, pick<SubnetData>(a, SUBNET_DATA), restoring(a));
     } else if (r.op === 'delete') deleteSubnet(plan, getSubnet(plan, r.entity_id));
     else updateSubnet(plan, getSubnet(plan, r.entity_id), { ...pick<SubnetData>(r.after!, SUBNET_DATA), parent_id: r.after!.parent_id as number | null });
     return;

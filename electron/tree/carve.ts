@@ -38,9 +38,9 @@ function describeHolder(row: SubnetRow): string {
 /** Halves a leaf; its IP records follow their addresses into the halves. */
 export function splitLeaf(plan: Plan, leaf: SubnetRow): [SubnetRow, SubnetRow] {
   const [lo, hi] = halves(prefixOf(leaf));
-  updateSubnet(plan, leaf, { allocation_status: 'subdivided' });
-  const a = insertSubnet(plan, { space_id: leaf.space_id, cidr: formatCidr(lo), parent_id: leaf.id });
-  const b = insertSubnet(plan, { space_id: leaf.space_id, cidr: formatCidr(hi), parent_id: leaf.id });
+  const parent = updateSubnet(plan, leaf, { allocation_status: 'subdivided' });
+  const a = insertSubnet(plan, { space_id: leaf.space_id, prefix: lo, parent });
+  const b = insertSubnet(plan, { space_id: leaf.space_id, prefix: hi, parent });
   logAction(plan, 'ipam_subnet_split', true, { cidr: leaf.cidr, children: [a.cidr, b.cidr], space: plan.spaceName(leaf.space_id) });
   return [a, b];
 }
@@ -98,13 +98,13 @@ export function addSubnet(plan: Plan, spaceId: number, p: Prefix, data: Partial<
   return fill(plan, spaceId, p, null, covered.map((r) => ({ row: r, p: prefixOf(r) })), data);
 }
 
-function fill(plan: Plan, spaceId: number, p: Prefix, parentId: number | null, covered: Array<{ row: SubnetRow; p: Prefix }>, data: Partial<SubnetData>): SubnetRow {
+function fill(plan: Plan, spaceId: number, p: Prefix, parent: SubnetRow | null, covered: Array<{ row: SubnetRow; p: Prefix }>, data: Partial<SubnetData>): SubnetRow {
   const inside = covered.filter((c) => containsPrefix(p, c.p));
   const exact = inside.find((c) => samePrefix(c.p, p));
-  if (exact) return updateSubnet(plan, exact.row, { parent_id: parentId });
+  if (exact) return updateSubnet(plan, exact.row, { parent_id: parent?.id ?? null });
   const status = inside.length ? 'subdivided' : 'unallocated';
-  const row = insertSubnet(plan, { space_id: spaceId, cidr: formatCidr(p), parent_id: parentId }, { ...data, allocation_status: status });
-  if (inside.length) for (const half of halves(p)) fill(plan, spaceId, half, row.id, inside, {});
+  const row = insertSubnet(plan, { space_id: spaceId, prefix: p, parent }, { ...data, allocation_status: status });
+  if (inside.length) for (const half of halves(p)) fill(plan, spaceId, half, row, inside, {});
   return getSubnet(plan, row.id);
 }
 

@@ -3,7 +3,7 @@
  * derived columns (inherited location, VLAN and park; `clear`; an IP's leaf) true in the same transaction.
  */
 import { FluxError } from '../../shared/errors';
-import { addressKey, blockSize, keyValue, lastAddress, parseAddress, parseCidr, type IpVersion } from '../../shared/cidr';
+import { addressKey, formatCidr, keyValue, lastAddress, parseAddress, type IpVersion, type Prefix } from '../../shared/cidr';
 import { changedColumns, imageOf } from '../journal/entities';
 import { journal } from '../journal/journal';
 import type { Plan } from '../plan';
@@ -102,10 +102,14 @@ export function childrenOf(plan: Plan, id: number): SubnetRow[] {
   return plan.q('SELECT * FROM subnets WHERE parent_id = ? ORDER BY net').all(id) as SubnetRow[];
 }
 
-/** The leaf (non-subdivided row) holding an address, if the tree covers it. */
+/**
+ * The leaf holding an address, if the tree covers it. No row starts between that leaf's network
+ * and the address (it would lie inside a leaf), and of the rows starting where it does the leaf
+ * is the deepest: so it is the last row in (net, prefix_len) order at or before the address.
+ */
 export function leafHolding(plan: Plan, spaceId: number, version: IpVersion, key: Buffer): SubnetRow | undefined {
   const row = plan
-    .q(`SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND allocation_status <> 'subdivided' AND net <= ? ORDER BY net DESC LIMIT 1`)
+    .q(`SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND net <= ? ORDER BY net DESC, prefix_len DESC LIMIT 1`)
     .get(spaceId, version, key) as SubnetRow | undefined;
   if (!row) return undefined;
   return Buffer.compare(subnetLast(row), key) >= 0 ? row : undefined;
@@ -113,52 +117,70 @@ export function leafHolding(plan: Plan, spaceId: number, version: IpVersion, key
 
 // ---------------------------------------------------------------- subnets
 
-export function insertSubnet(
-  plan: Plan,
-  position: { space_id: number; cidr: string; parent_id: number | null },
-  data: Partial<SubnetData> = {},
-  restore?: { id: number; created_at: string },
-): SubnetRow {
-  const p = parseCidr(position.cidr);
-  const parent = position.parent_id === null ? null : getSubnet(plan, position.parent_id);
+export interface Position {
+  space_id: number;
+  prefix: Prefix;
+  /** The parent row as it stands now (its derived columns are inherited), or null for a root. */
+  parent: SubnetRow | null;
+}
+
+/**
+ * Inserts one row. Its derived columns come straight from the parent, so nothing below has to be
+ * revisited; the parent's `clear` only changes when the new row is not vacant (a missing child counts as vacant).
+ */
+export function insertSubnet(plan: Plan, position: Position, data: Partial<SubnetData> = {}, restore?: { id: number; created_at: string }): SubnetRow {
+  const { prefix: p, parent } = position;
   const d = { ...EMPTY_SUBNET, ...data };
+  const net = addressKey(p.version, p.net);
+  const cidr = formatCidr(p);
+  const draft = {
+    space_id: position.space_id, ip_version: p.version, net, prefix_len: p.len, cidr, parent_id: parent?.id ?? null, ...d,
+    created_at: restore?.created_at ?? plan.now, updated_at: plan.now,
+    eff_location_id: d.location_id ?? parent?.eff_location_id ?? null,
+    location_src_id: d.location_id !== null ? null : parent?.location_src_id ?? null,
+    eff_vlan_id: d.vlan_id ?? parent?.eff_vlan_id ?? null,
+    vlan_src_id: d.vlan_id !== null ? null : parent?.vlan_src_id ?? null,
+    parked_by: d.is_unavailable ? null : parent?.parked_by ?? null,
+    clear: (d.is_unavailable || d.is_ip_pool || d.allocation_status === 'allocated' ? 0 : 1) as 0 | 1,
+  };
   const info = plan
     .q(
       `INSERT INTO subnets (id, space_id, ip_version, net, prefix_len, cidr, parent_id, location_id, vlan_id, allocation_status,
         is_unavailable, is_ip_pool, customer_id, service_id, device_id, description, created_at, updated_at,
         eff_location_id, location_src_id, eff_vlan_id, vlan_src_id, parked_by, clear)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      restore?.id ?? null, position.space_id, p.version, addressKey(p.version, p.net), p.len, position.cidr, position.parent_id,
+      restore?.id ?? null, draft.space_id, draft.ip_version, net, draft.prefix_len, cidr, draft.parent_id,
       d.location_id, d.vlan_id, d.allocation_status, d.is_unavailable, d.is_ip_pool, d.customer_id, d.service_id, d.device_id,
-      d.description, restore?.created_at ?? plan.now, plan.now,
-      d.location_id ?? parent?.eff_location_id ?? null, d.location_id !== null ? null : parent?.location_src_id ?? null,
-      d.vlan_id ?? parent?.eff_vlan_id ?? null, d.vlan_id !== null ? null : parent?.vlan_src_id ?? null,
-      d.is_unavailable ? null : parent?.parked_by ?? null,
+      d.description, draft.created_at, draft.updated_at,
+      draft.eff_location_id, draft.location_src_id, draft.eff_vlan_id, draft.vlan_src_id, draft.parked_by, draft.clear,
     );
-  const rowId = Number(info.lastInsertRowid);
+  const row: SubnetRow = { id: Number(info.lastInsertRowid), ...draft };
   // A row that is its own source points at itself; its id is known only now.
   if (d.location_id !== null || d.vlan_id !== null || d.is_unavailable) {
-    plan
-      .q(`UPDATE subnets SET location_src_id = CASE WHEN location_id IS NOT NULL THEN id ELSE location_src_id END,
-            vlan_src_id = CASE WHEN vlan_id IS NOT NULL THEN id ELSE vlan_src_id END,
-            parked_by = CASE WHEN is_unavailable THEN id ELSE parked_by END WHERE id = ?`)
-      .run(rowId);
+    if (d.location_id !== null) row.location_src_id = row.id;
+    if (d.vlan_id !== null) row.vlan_src_id = row.id;
+    if (d.is_unavailable) row.parked_by = row.id;
+    plan.q('UPDATE subnets SET location_src_id = ?, vlan_src_id = ?, parked_by = ? WHERE id = ?').run(row.location_src_id, row.vlan_src_id, row.parked_by, row.id);
   }
   if (parent && d.allocation_status !== 'subdivided') {
     // A new leaf under a split parent takes the parent's IP records in its range.
-    plan
+    const moved = plan
       .q('UPDATE ip_addresses SET subnet_id = ? WHERE subnet_id = ? AND space_id = ? AND ip_version = ? AND address BETWEEN ? AND ?')
-      .run(rowId, parent.id, position.space_id, p.version, addressKey(p.version, p.net), addressKey(p.version, p.net + blockSize(p) - 1n));
+      .run(row.id, parent.id, row.space_id, p.version, net, addressKey(p.version, lastAddress(p)));
+    if (moved.changes > 0 && row.clear) {
+      row.clear = 0;
+      plan.q('UPDATE subnets SET clear = 0 WHERE id = ?').run(row.id);
+    }
   }
-  const row = getSubnet(plan, rowId);
   journal(plan, 'subnet', subnetKey(plan, row), 'insert', null, imageOf('subnet', row));
-  afterSubnetChange(plan, null, row);
-  return getSubnet(plan, rowId);
+  if (!vacant(row)) settle(plan, row.parent_id);
+  return row;
 }
 
 const SUBNET_DATA_COLUMNS = ['parent_id', ...Object.keys(EMPTY_SUBNET)] as const;
+const CLEAR_INPUTS = ['allocation_status', 'is_unavailable', 'is_ip_pool'];
 
 export function updateSubnet(plan: Plan, before: SubnetRow, patch: Partial<SubnetData> & { parent_id?: number | null }): SubnetRow {
   const next = { ...before, ...patch } as SubnetRow;
@@ -168,28 +190,45 @@ export function updateSubnet(plan: Plan, before: SubnetRow, patch: Partial<Subne
   plan
     .q(`UPDATE subnets SET ${sets.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`)
     .run(...sets.map((c) => (next as unknown as Record<string, unknown>)[c]), plan.now, before.id);
+  let after: SubnetRow = { ...next, updated_at: plan.now };
   const parentChanged = changed.includes('parent_id');
-  if (parentChanged || changed.includes('location_id')) cascade(plan, next, INHERITED.location);
-  if (parentChanged || changed.includes('vlan_id')) cascade(plan, next, INHERITED.vlan);
-  if (parentChanged || changed.includes('is_unavailable')) cascade(plan, next, INHERITED.park);
-  const after = getSubnet(plan, before.id);
+  const inherits = [
+    (parentChanged || changed.includes('location_id')) && INHERITED.location,
+    (parentChanged || changed.includes('vlan_id')) && INHERITED.vlan,
+    (parentChanged || changed.includes('is_unavailable')) && INHERITED.park,
+  ].filter((a): a is Inherited => !!a);
+  if (inherits.length) {
+    for (const attr of inherits) cascade(plan, after, attr);
+    after = getSubnet(plan, before.id);
+  }
   journal(plan, 'subnet', subnetKey(plan, after), 'update', imageOf('subnet', before), imageOf('subnet', after));
-  afterSubnetChange(plan, before, after);
-  return getSubnet(plan, before.id);
+  if (changed.some((c) => CLEAR_INPUTS.includes(c))) {
+    const c = computeClear(plan, after);
+    if (c !== after.clear) {
+      plan.q('UPDATE subnets SET clear = ? WHERE id = ?').run(c, after.id);
+      after = { ...after, clear: c };
+    }
+  }
+  if (parentChanged) {
+    settle(plan, before.parent_id);
+    settle(plan, after.parent_id);
+  } else if (vacant(before) !== vacant(after)) {
+    settle(plan, after.parent_id);
+  }
+  return after;
 }
 
 /** Deletes one row with no children; its IP records move up to the parent that now covers them. */
 export function deleteSubnet(plan: Plan, row: SubnetRow): void {
   const kids = plan.q('SELECT 1 FROM subnets WHERE parent_id = ? LIMIT 1').get(row.id);
   if (kids) throw new FluxError('INTERNAL', `${row.cidr} still has children`);
-  const ips = plan.q('SELECT 1 FROM ip_addresses WHERE subnet_id = ? LIMIT 1').get(row.id);
-  if (ips) {
-    if (row.parent_id === null) throw new FluxError('NOT_FREE', `${row.cidr} still holds IP addresses`);
-    plan.q('UPDATE ip_addresses SET subnet_id = ? WHERE subnet_id = ?').run(row.parent_id, row.id);
+  const moved = row.parent_id === null ? null : plan.q('UPDATE ip_addresses SET subnet_id = ? WHERE subnet_id = ?').run(row.parent_id, row.id);
+  if (row.parent_id === null && plan.q('SELECT 1 FROM ip_addresses WHERE subnet_id = ? LIMIT 1').get(row.id)) {
+    throw new FluxError('NOT_FREE', `${row.cidr} still holds IP addresses`);
   }
   plan.q('DELETE FROM subnets WHERE id = ?').run(row.id);
   journal(plan, 'subnet', subnetKey(plan, row), 'delete', imageOf('subnet', row), null);
-  afterSubnetChange(plan, row, null);
+  if (!vacant(row) || (moved && moved.changes > 0)) settle(plan, row.parent_id);
 }
 
 // ---------------------------------------------------------------- derived columns
@@ -237,22 +276,9 @@ function computeClear(plan: Plan, row: SubnetRow): 0 | 1 {
   return plan.q('SELECT 1 FROM ip_addresses WHERE subnet_id = ? LIMIT 1').get(row.id) ? 0 : 1;
 }
 
+/** Free, data-less space all the way down: what a parent needs of a child to be merged. */
 function vacant(row: SubnetRow): boolean {
   return !!row.clear && !hasData(row);
-}
-
-/** Recomputes `clear` for a changed row and walks up only as far as an ancestor's answer changes. */
-function afterSubnetChange(plan: Plan, before: SubnetRow | null, after: SubnetRow | null): void {
-  const wasVacant: boolean | null = before ? vacant(before) : null;
-  let isVacant: boolean | null = null;
-  if (after) {
-    const c = computeClear(plan, after);
-    if (c !== after.clear) plan.q('UPDATE subnets SET clear = ? WHERE id = ?').run(c, after.id);
-    isVacant = !!c && !hasData(after);
-  }
-  if (wasVacant === isVacant && before?.parent_id === after?.parent_id) return;
-  settle(plan, (after ?? before)!.parent_id);
-  if (before && after && before.parent_id !== after.parent_id) settle(plan, before.parent_id);
 }
 
 export function settle(plan: Plan, id: number | null): void {

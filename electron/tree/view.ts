@@ -1,24 +1,24 @@
 /** The tree and IP records as the planner sees them: user keys instead of internal ids. */
-import { addressKey, lastAddress, parseCidr } from '../../shared/cidr';
+import { addressKey, formatCidr, lastAddress, parentPrefix, parseCidr } from '../../shared/cidr';
 import type { IpView, SubnetView } from '../../shared/api/types';
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { findSubnet, prefixOf } from './carve';
 import type { IpRow, SubnetRow } from './rows';
 
-/** Memoized id-to-key lookups for one listing. */
+/** Id-to-key lookups, memoized in the plan's key cache (dropped on catalog writes and foreign commits). */
 export class Keys {
-  private readonly cache = new Map<string, unknown>();
   constructor(private readonly plan: Plan) {}
 
   private get<T>(sql: string, id: number | null, field: string): T | null {
     if (id === null) return null;
-    const k = `${sql}#${id}`;
-    if (!this.cache.has(k)) {
+    const cache = this.plan.keyCache;
+    const k = `${field}#${sql.length}#${id}`;
+    if (!cache.has(k)) {
       const row = this.plan.q(sql).get(id) as Record<string, unknown> | undefined;
-      this.cache.set(k, row ? row[field] : null);
+      cache.set(k, row ? row[field] : null);
     }
-    return this.cache.get(k) as T | null;
+    return cache.get(k) as T | null;
   }
 
   space = (id: number) => this.plan.spaceName(id);
@@ -27,7 +27,11 @@ export class Keys {
   customer = (id: number | null) => this.get<string>('SELECT ref FROM customers WHERE id = ?', id, 'ref');
   service = (id: number | null) => this.get<string>('SELECT ref FROM services WHERE id = ?', id, 'ref');
   device = (id: number | null) => this.get<string>('SELECT name FROM devices WHERE id = ?', id, 'name');
-  subnet = (id: number | null) => this.get<string>('SELECT cidr FROM subnets WHERE id = ?', id, 'cidr');
+  subnet = (id: number | null): string | null => {
+    if (id === null) return null;
+    const row = this.plan.q('SELECT cidr FROM subnets WHERE id = ?').get(id) as { cidr: string } | undefined;
+    return row?.cidr ?? null;
+  };
 }
 
 export function subnetView(keys: Keys, row: SubnetRow): SubnetView {
@@ -38,7 +42,8 @@ export function subnetView(keys: Keys, row: SubnetRow): SubnetView {
     space: keys.space(row.space_id),
     ip_version: row.ip_version,
     prefix_length: row.prefix_len,
-    parent: keys.subnet(row.parent_id),
+    // The tree is canonical: a parent is always the prefix one bit shorter.
+    parent: row.parent_id === null ? null : formatCidr(parentPrefix(prefixOf(row))),
     allocation_status: row.allocation_status,
     is_unavailable: !!row.is_unavailable,
     effectively_unavailable: row.parked_by !== null,
