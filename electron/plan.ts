@@ -33,6 +33,8 @@ export class Plan {
   private readonly spaceNames = new Map<number, string>();
   /** Ids of catalog rows to their keys (location code, VID, customer ID...), dropped whenever they may be stale. */
   readonly keyCache = new Map<string, unknown>();
+  /** False once this connection has cleared the redo stack and nothing could have refilled it. */
+  redoMayExist = true;
   private dataVersion = -1;
 
   constructor(private readonly connection: Connection) {
@@ -58,16 +60,25 @@ export class Plan {
     return s;
   }
 
-  get inTransaction(): boolean {
-    return this.sqlite.inTransaction;
+  /**
+   * Group commit: until `commitGroup`, every `mutate` runs in a savepoint of one open transaction,
+   * so a burst of actions (the CLI's batch) pays for one commit. Each action is still its own
+   * journal batch and rolls back alone.
+   */
+  beginGroup(): void {
+    if (!this.sqlite.inTransaction) this.sqlite.exec('BEGIN IMMEDIATE');
+  }
+
+  commitGroup(): void {
+    if (this.sqlite.inTransaction) this.sqlite.exec('COMMIT');
   }
 
   /**
    * Runs fn as one transaction and one journal batch. On any throw the database is exactly as before.
-   * Nested calls join the outer transaction and batch.
+   * Nested calls join the outer batch.
    */
   mutate<T>(label: string, fn: () => T, batch: Partial<Pick<BatchState, 'kind' | 'origin' | 'targetId'>> = {}): T {
-    if (this.sqlite.inTransaction) return fn();
+    if (this.batch) return fn();
     const run = this.sqlite.transaction(() => {
       this.refreshCaches();
       this.now = new Date().toISOString();
@@ -80,7 +91,8 @@ export class Plan {
       }
     });
     try {
-      return run.immediate();
+      // Inside a group this is a savepoint; otherwise its own IMMEDIATE transaction.
+      return this.sqlite.inTransaction ? run() : run.immediate();
     } catch (e) {
       this.forgetCaches();
       throw e;
@@ -99,6 +111,7 @@ export class Plan {
   forgetCaches(): void {
     this.spaceNames.clear();
     this.keyCache.clear();
+    this.redoMayExist = true;
   }
 
   /** Runs fn exactly as mutate would, returns its result, and rolls everything back: a dry run. */

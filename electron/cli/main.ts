@@ -76,34 +76,62 @@ export async function main(argv: string[], io: Io = processIo, env: NodeJS.Proce
   }
 }
 
-/** One JSON result line per input line; a failed line prints {"error": ...} and the batch goes on. */
+/**
+ * One JSON result line per input line; a failed line prints {"error": ...} and the batch goes on.
+ * Lines that arrive together (one read from stdin) share a commit, and their results are printed
+ * only once it is durable; a script that writes a line and waits gets its answer straight away.
+ */
 async function runBatch(plan: Plan, outer: Parsed, io: Io): Promise<number> {
   let failures = 0;
   let lineNo = 0;
-  for await (const line of io.lines()) {
-    lineNo++;
-    if (!line.trim()) continue;
-    try {
-      let words: unknown;
-      try {
-        words = JSON.parse(line);
-      } catch {
-        throw new FluxError('USAGE', `line ${lineNo}: not JSON`);
+  let pending: string[] = [];
+  const flush = () => {
+    plan.commitGroup();
+    for (const line of pending) io.out(line);
+    pending = [];
+  };
+  let flushTimer: NodeJS.Immediate | null = null;
+  try {
+    for await (const line of io.lines()) {
+      lineNo++;
+      if (!line.trim()) continue;
+      plan.beginGroup();
+      const { text, failed } = batchLine(plan, outer, line, lineNo);
+      if (failed) failures++;
+      pending.push(text);
+      if (pending.length >= 1000) flush();
+      if (!flushTimer) {
+        flushTimer = setImmediate(() => {
+          flushTimer = null;
+          flush();
+        });
       }
-      if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) {
-        throw new FluxError('USAGE', `line ${lineNo}: expected a JSON array of strings, like ["tree","--depth","1"]`);
-      }
-      const parsed = parseCommandLine(words);
-      if (parsed.batch || !parsed.command) throw new FluxError('USAGE', `line ${lineNo}: expected a command`);
-      if (parsed.globals.db !== undefined) throw new FluxError('USAGE', `line ${lineNo}: --db cannot change inside a batch`);
-      if (parsed.globals.space === undefined && outer.globals.space !== undefined) parsed.args.space = outer.globals.space;
-      const { result, code } = run(plan, parsed);
-      if (code !== 0) failures++;
-      io.out(JSON.stringify(result));
-    } catch (e) {
-      failures++;
-      io.out(JSON.stringify({ error: toErrorBody(e) }));
     }
+  } finally {
+    if (flushTimer) clearImmediate(flushTimer);
+    flush();
   }
   return failures ? 1 : 0;
+}
+
+function batchLine(plan: Plan, outer: Parsed, line: string, lineNo: number): { text: string; failed: boolean } {
+  try {
+    let words: unknown;
+    try {
+      words = JSON.parse(line);
+    } catch {
+      throw new FluxError('USAGE', `line ${lineNo}: not JSON`);
+    }
+    if (!Array.isArray(words) || !words.every((w) => typeof w === 'string')) {
+      throw new FluxError('USAGE', `line ${lineNo}: expected a JSON array of strings, like ["tree","--depth","1"]`);
+    }
+    const parsed = parseCommandLine(words);
+    if (parsed.batch || !parsed.command) throw new FluxError('USAGE', `line ${lineNo}: expected a command`);
+    if (parsed.globals.db !== undefined) throw new FluxError('USAGE', `line ${lineNo}: --db cannot change inside a batch`);
+    if (parsed.globals.space === undefined && outer.globals.space !== undefined) parsed.args.space = outer.globals.space;
+    const { result, code } = run(plan, parsed);
+    return { text: JSON.stringify(result), failed: code !== 0 };
+  } catch (e) {
+    return { text: JSON.stringify({ error: toErrorBody(e) }), failed: true };
+  }
 }

@@ -12,7 +12,10 @@ export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert
       .run(batch.label, batch.kind, batch.origin, batch.targetId, plan.now);
     batch.id = Number(info.lastInsertRowid);
     // A new action ends the chance to redo what was undone before it.
-    if (batch.kind === 'do' && batch.origin === 'local') plan.q('UPDATE journal_batches SET redoable = 0 WHERE redoable = 1').run();
+    if (batch.kind === 'do' && batch.origin === 'local' && plan.redoMayExist) {
+      plan.q('UPDATE journal_batches SET redoable = 0 WHERE redoable = 1').run();
+      plan.redoMayExist = false;
+    }
   }
   const id = (after ?? before)!.id;
   plan

@@ -36,6 +36,7 @@ export function undo(plan: Plan): StepResult {
     const records = recordsOf(plan, target.id).reverse().map(invert);
     for (const r of records) applyRecord(plan, r, label);
     plan.q('UPDATE journal_batches SET undone_by = ?, redoable = 1 WHERE id = ?').run(plan.batch!.id, target.id);
+    plan.redoMayExist = true;
     return { batch: plan.batch!.id!, label: target.label, changes: records.length };
   });
 }

@@ -175,7 +175,7 @@ export function insertSubnet(plan: Plan, position: Position, data: Partial<Subne
     }
   }
   journal(plan, 'subnet', subnetKey(plan, row), 'insert', null, imageOf('subnet', row));
-  if (!vacant(row)) settle(plan, row.parent_id);
+  if (!vacant(row)) settle(plan, row.parent_id, true);
   return row;
 }
 
@@ -213,7 +213,7 @@ export function updateSubnet(plan: Plan, before: SubnetRow, patch: Partial<Subne
     settle(plan, before.parent_id);
     settle(plan, after.parent_id);
   } else if (vacant(before) !== vacant(after)) {
-    settle(plan, after.parent_id);
+    settle(plan, after.parent_id, !vacant(after));
   }
   return after;
 }
@@ -281,12 +281,18 @@ function vacant(row: SubnetRow): boolean {
   return !!row.clear && !hasData(row);
 }
 
-export function settle(plan: Plan, id: number | null): void {
+/**
+ * Recomputes `clear` from a row upwards, stopping where nothing changes. `blocked` says a child just
+ * stopped being vacant (or the leaf got an IP record): then the answer is 0 without looking at siblings.
+ */
+export function settle(plan: Plan, id: number | null, blocked = false): void {
   while (id !== null) {
     const row = getSubnet(plan, id);
-    const c = computeClear(plan, row);
+    const c = blocked ? 0 : computeClear(plan, row);
     if (c === row.clear) return;
     plan.q('UPDATE subnets SET clear = ? WHERE id = ?').run(c, id);
+    // A row with data of its own was never vacant, so its parent's answer cannot change.
+    if (hasData(row)) return;
     id = row.parent_id;
   }
 }
@@ -321,7 +327,7 @@ export function insertIp(plan: Plan, spaceId: number, addressText: string, data:
     );
   const row = getIp(plan, Number(info.lastInsertRowid));
   journal(plan, 'ip', ipKey(plan, row), 'insert', null, imageOf('ip', row));
-  settle(plan, leaf.id);
+  settle(plan, leaf.id, true);
   return row;
 }
 
