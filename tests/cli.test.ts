@@ -135,6 +135,21 @@ describe('fluxplan command line', () => {
     expect(r.json().violations.map((v: { code: string }) => v.code)).toContain('TILING');
   });
 
+  it('subnet set re-links an allocated subnet and refuses to link a free one', async () => {
+    const db = planFile();
+    await cli(['customer', 'add', 'cust-1', '--db', db]);
+    await cli(['customer', 'add', 'cust-2', '--db', db]);
+    await cli(['subnet', 'add', '192.0.2.0/24', '--db', db]);
+    await cli(['allocate', 'subnet', '--cidr', '192.0.2.0/26', '--customer', 'cust-1', '--db', db]);
+    const moved = await cli(['subnet', 'set', '192.0.2.0/26', '--customer', 'cust-2', '--json', '--db', db]);
+    expect(moved.json().subnet).toMatchObject({ customer: 'cust-2', allocation_status: 'allocated' });
+    const cleared = await cli(['subnet', 'set', '192.0.2.0/26', '--customer', '', '--json', '--db', db]);
+    expect(cleared.json().subnet.customer).toBeNull();
+    const free = await cli(['subnet', 'set', '192.0.2.64/26', '--customer', 'cust-1', '--json', '--db', db]);
+    expect(free.code).toBe(1);
+    expect(free.json().error.code).toBe('NOT_FREE');
+  });
+
   it('undo and redo step through whole actions', async () => {
     const db = planFile();
     await cli(['subnet', 'add', '10.0.0.0/8', '--db', db]);

@@ -1,7 +1,7 @@
 /** The planner's edits to subnets: add, set, park, release. Carving itself lives in carve.ts. */
 import { FluxError } from '../../shared/errors';
 import { parseCidr } from '../../shared/cidr';
-import { locationId, vlanId, vlanVid } from '../catalog/resolve';
+import { customerId, deviceId, locationId, serviceRow, vlanId, vlanVid, type Links } from '../catalog/resolve';
 import { logAction } from '../journal/provisioning-log';
 import type { Plan } from '../plan';
 import { addSubnet } from './carve';
@@ -12,6 +12,9 @@ export interface SubnetEdit {
   vlan?: number | null | undefined;
   description?: string | null | undefined;
   ip_pool?: boolean | undefined;
+  customer?: string | null | undefined;
+  service?: string | null | undefined;
+  device?: string | null | undefined;
 }
 
 export function createSubnet(plan: Plan, spaceId: number, cidr: string, edit: SubnetEdit): SubnetRow {
@@ -45,6 +48,16 @@ export function editSubnet(plan: Plan, row: SubnetRow, edit: SubnetEdit): Subnet
       throw new FluxError('NOT_FREE', `${current.cidr} is ${current.allocation_status}; only an unallocated leaf can be an IP pool`, { cidr: current.cidr });
     }
     current = updateSubnet(plan, current, { is_ip_pool: edit.ip_pool ? 1 : 0 });
+  }
+  if (edit.customer !== undefined || edit.service !== undefined || edit.device !== undefined) {
+    if (current.allocation_status !== 'allocated') {
+      throw new FluxError('NOT_FREE', `${current.cidr} is ${current.allocation_status}; only an allocated subnet is linked to a customer, service or device`, { cidr: current.cidr });
+    }
+    const patch: Partial<Links> = {};
+    if (edit.customer !== undefined) patch.customer_id = edit.customer === null || edit.customer === '' ? null : customerId(plan, edit.customer);
+    if (edit.service !== undefined) patch.service_id = edit.service === null || edit.service === '' ? null : serviceRow(plan, edit.service).id;
+    if (edit.device !== undefined) patch.device_id = edit.device === null || edit.device === '' ? null : deviceId(plan, edit.device);
+    current = updateSubnet(plan, current, patch);
   }
   return current;
 }

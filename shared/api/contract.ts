@@ -70,6 +70,10 @@ export const contract = {
       vlan: vid.nullable().optional(),
       description: text.nullable().optional(),
       ip_pool: z.boolean().optional(),
+      /** Re-link an allocated subnet (null clears). */
+      customer: text.nullable().optional(),
+      service: text.nullable().optional(),
+      device: text.nullable().optional(),
     }),
     z.object({ subnet: subnetView }),
     true,
@@ -140,6 +144,117 @@ export const contract = {
   'journal.list': method(z.object({ limit: z.number().int().min(1).default(50) }).default({ limit: 50 }), z.object({ batches: z.array(batchView) }), false),
   'journal.undo': method(none, z.object({ undone: step }), true),
   'journal.redo': method(none, z.object({ redone: step }), true),
+
+  // ---- browse (desktop): lazy tree loading, search, table paging and the demo plan for the desktop app and browser host.
+  // Implemented in electron/tree/browse.ts.
+  /**
+   * A subtree, loaded lazily and bounded: without `cidr`, the roots of a space (paged); with `cidr`, that subnet's
+   * display children: its descendants reached through carved-only rows (subdivided, no data of their own, not parked),
+   * opened largest first while the answer stays within `limit`. A carved-only row left closed is `carved`, with `stats`.
+   */
+  'tree.children': method(
+    z.object({
+      space,
+      family: family.optional(),
+      cidr: cidrArg.optional(),
+      limit: z.number().int().min(2).max(1000).default(64),
+      offset: z.number().int().min(0).default(0),
+    }),
+    z.object({
+      parent: z.string().nullable(),
+      nodes: z.array(
+        subnetView.extend({
+          /** Subdivided without data of its own and not parked: shown as an aggregate until opened. */
+          carved: z.boolean(),
+          stats: z.object({
+            descendants: z.number().int(),
+            total: z.union([z.number(), z.string()]),
+            allocated: z.union([z.number(), z.string()]),
+            free: z.union([z.number(), z.string()]),
+            parked: z.union([z.number(), z.string()]),
+            pool: z.union([z.number(), z.string()]),
+            /** Percent of the block allocated or set aside as IP pools. */
+            utilization: z.number(),
+            /** Prefix length of the largest block the allocator could still hand out here (null: none). */
+            largest_free: z.number().int().nullable(),
+            /** IP records held by this leaf (0 for subdivided rows). */
+            ips: z.number().int(),
+          }),
+        }),
+      ),
+      total: z.number().int(),
+      next_offset: z.number().int().nullable(),
+    }),
+    false,
+  ),
+  /** Subnets and addresses by CIDR, address, customer, service or description (every space unless one is given). */
+  search: method(
+    z.object({ query: z.string().trim().min(1, 'type something to search for'), space: z.string().min(1).optional(), limit: z.number().int().min(1).max(200).default(25) }),
+    z.object({
+      matches: z.array(
+        z.object({
+          space: z.string(),
+          cidr: z.string(),
+          address: z.string().nullable(),
+          reason: z.enum(['cidr', 'contains', 'address', 'customer', 'service', 'description', 'location']),
+          text: z.string(),
+          subnet: subnetView,
+        }),
+      ),
+    }),
+    false,
+  ),
+  /** One page of subnets, filtered and sorted, for the table view. */
+  'subnet.list': method(
+    z.object({
+      space,
+      family: family.optional(),
+      status: z.enum(['any', 'allocated', 'free', 'parked', 'pool', 'subdivided']).default('any'),
+      text: z.string().optional(),
+      location: text.optional(),
+      include_carved: z.boolean().default(false),
+      sort: z.enum(['address', 'prefix', 'status', 'customer', 'location', 'vlan', 'description', 'updated']).default('address'),
+      dir: z.enum(['asc', 'desc']).default('asc'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(subnetView) }),
+    false,
+  ),
+  /** The journal entries that touched one subnet, newest first. */
+  'subnet.history': method(
+    z.object({ space, cidr: cidrArg, limit: z.number().int().min(1).max(500).default(50) }),
+    z.object({
+      entries: z.array(
+        z.object({
+          batch: z.number().int(),
+          label: z.string(),
+          kind: z.enum(['do', 'undo', 'redo']),
+          undone: z.boolean(),
+          op: z.enum(['insert', 'update', 'delete']),
+          fields: z.array(z.string()),
+          created_at: z.string(),
+        }),
+      ),
+    }),
+    false,
+  ),
+  /** What the window title, status bar and Undo/Redo menu items show. */
+  'plan.info': method(
+    none,
+    z.object({
+      file: z.string(),
+      subnets: z.number().int(),
+      ips: z.number().int(),
+      spaces: z.number().int(),
+      locations: z.number().int(),
+      undo: z.string().nullable(),
+      redo: z.string().nullable(),
+    }),
+    false,
+  ),
+  /** Loads the demo plan (resources/demo-plan.json) into an empty plan through the normal methods, as one undoable step. */
+  'plan.demo': method(none, z.object({ steps: z.number().int(), subnets: z.number().int(), batch: z.number().int().nullable() }), true),
 } as const;
 
 export type Contract = typeof contract;
