@@ -41,23 +41,29 @@ export function buildScope(plan: Plan, spaceId: number, version: IpVersion, req:
   };
 }
 
-/** The lowest-addressed row matching `where` inside the scope. */
-export function firstInScope(plan: Plan, scope: Scope, where: string, args: unknown[]): SubnetRow | undefined {
+/** The query for rows matching `where` in the scope's family, space, location and VLAN (pools are ranges on top). */
+function scoped(scope: Scope, where: string, args: unknown[]): { sql: string; args: unknown[] } {
   let sql = `SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND ${where}`;
-  const base: unknown[] = [scope.spaceId, scope.version, ...args];
+  const all: unknown[] = [scope.spaceId, scope.version, ...args];
   if (scope.locationId !== null) {
     sql += ' AND eff_location_id IS NOT NULL AND eff_location_id = ?';
-    base.push(scope.locationId);
+    all.push(scope.locationId);
   }
   if (scope.vlanVid !== null) {
     sql += ' AND eff_vlan_id IN (SELECT id FROM vlans WHERE vid = ?)';
-    base.push(scope.vlanVid);
+    all.push(scope.vlanVid);
   }
-  if (!scope.pools.length) return plan.q(`${sql} ORDER BY net LIMIT 1`).get(...base) as SubnetRow | undefined;
+  return { sql, args: all };
+}
+
+/** The lowest-addressed row matching `where` inside the scope. */
+export function firstInScope(plan: Plan, scope: Scope, where: string, args: unknown[]): SubnetRow | undefined {
+  const q = scoped(scope, where, args);
+  if (!scope.pools.length) return plan.q(`${q.sql} ORDER BY net LIMIT 1`).get(...q.args) as SubnetRow | undefined;
   let best: SubnetRow | undefined;
-  const ranged = plan.q(`${sql} AND net BETWEEN ? AND ? ORDER BY net LIMIT 1`);
+  const ranged = plan.q(`${q.sql} AND net BETWEEN ? AND ? ORDER BY net LIMIT 1`);
   for (const pool of scope.pools) {
-    const row = ranged.get(...base, pool.net, subnetLast(pool)) as SubnetRow | undefined;
+    const row = ranged.get(...q.args, pool.net, subnetLast(pool)) as SubnetRow | undefined;
     if (row && (!best || Buffer.compare(row.net, best.net) < 0)) best = row;
   }
   return best;
@@ -65,24 +71,15 @@ export function firstInScope(plan: Plan, scope: Scope, where: string, args: unkn
 
 /** Every row matching `where` inside the scope, lowest address first, each once even if pools nest. */
 export function* allInScope(plan: Plan, scope: Scope, where: string): Generator<SubnetRow> {
-  let sql = `SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND ${where}`;
-  const base: unknown[] = [scope.spaceId, scope.version];
-  if (scope.locationId !== null) {
-    sql += ' AND eff_location_id = ?';
-    base.push(scope.locationId);
-  }
-  if (scope.vlanVid !== null) {
-    sql += ' AND eff_vlan_id IN (SELECT id FROM vlans WHERE vid = ?)';
-    base.push(scope.vlanVid);
-  }
+  const q = scoped(scope, where, []);
   if (!scope.pools.length) {
-    yield* plan.q(`${sql} ORDER BY net`).iterate(...base) as IterableIterator<SubnetRow>;
+    yield* plan.q(`${q.sql} ORDER BY net`).iterate(...q.args) as IterableIterator<SubnetRow>;
     return;
   }
   const seen = new Set<number>();
   const ranges = [...scope.pools].sort((a, b) => Buffer.compare(a.net, b.net) || a.prefix_len - b.prefix_len);
   for (const pool of ranges) {
-    for (const row of plan.q(`${sql} AND net BETWEEN ? AND ? ORDER BY net`).iterate(...base, pool.net, subnetLast(pool)) as IterableIterator<SubnetRow>) {
+    for (const row of plan.q(`${q.sql} AND net BETWEEN ? AND ? ORDER BY net`).iterate(...q.args, pool.net, subnetLast(pool)) as IterableIterator<SubnetRow>) {
       if (!seen.has(row.id)) {
         seen.add(row.id);
         yield row;
