@@ -3,7 +3,7 @@
  * leaves in scope; a chosen address may be recorded in any leaf that is not parked.
  */
 import { FluxError } from '../../shared/errors';
-import { addressKey, containsAddress, formatAddress, keyValue, parseAddress, usableRange, type IpVersion } from '../../shared/cidr';
+import { addressKey, containsAddress, formatAddress, keyValue, parseAddress, usableRange } from '../../shared/cidr';
 import { logAction } from '../journal/provisioning-log';
 import type { Plan } from '../plan';
 import { prefixOf } from '../tree/carve';
@@ -72,8 +72,4 @@ export function assignIp(plan: Plan, scope: Scope, placement: IpPlacement, data:
     service ?? null,
   );
   return row;
-}
-
-export function versionOf(text: string): IpVersion {
-  return parseAddress(text).version;
 }

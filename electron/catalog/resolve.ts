@@ -63,17 +63,6 @@ export function deviceId(plan: Plan, name: string): number {
   return row.id;
 }
 
-/** Reverse lookups for output, cached per call site by the caller when listing many rows. */
-export function refOf(plan: Plan, table: 'customers' | 'services', id: number | null): string | null {
-  if (id === null) return null;
-  return (one<{ ref: string }>(plan, `SELECT ref FROM ${table} WHERE id = ?`, id) ?? { ref: null }).ref;
-}
-
-export function deviceName(plan: Plan, id: number | null): string | null {
-  if (id === null) return null;
-  return (one<{ name: string }>(plan, 'SELECT name FROM devices WHERE id = ?', id) ?? { name: null }).name;
-}
-
 export interface Links {
   customer_id: number | null;
   service_id: number | null;

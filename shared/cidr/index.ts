@@ -130,11 +130,6 @@ export function parentPrefix(p: Prefix): Prefix {
   return { version: p.version, net: p.net & maskOf(p.version, len), len };
 }
 
-/** The prefix of length len that holds p (len <= p.len). */
-export function ancestorAt(p: Prefix, len: number): Prefix {
-  return { version: p.version, net: p.net & maskOf(p.version, len), len };
-}
-
 export function containsPrefix(outer: Prefix, inner: Prefix): boolean {
   return outer.version === inner.version && outer.len <= inner.len && (inner.net & maskOf(outer.version, outer.len)) === outer.net;
 }
