@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'NOTHING_TO_REDO',
   'DB_DAMAGED',
   'DB_MIGRATION',
+  'BUSY',
   'USAGE',
   'INTERNAL',
 ] as const;
