@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'NOT_FREE',
   'OUT_OF_SCOPE',
   'POOL_EXHAUSTED',
+  'VLAN_DISABLED',
   'TOO_LARGE',
   'CONFLICT',
   'NOTHING_TO_UNDO',

@@ -28,7 +28,7 @@ export const allocatorHandlers: HandlerMap<'allocate.subnet' | 'allocate.ip'> = 
     const run = () => {
       const space = spaceId(plan, a.space);
       const version = a.cidr !== undefined ? parseCidr(a.cidr).version : a.family!;
-      const scope = buildScope(plan, space, version, a);
+      const scope = buildScope(plan, space, version, { ...a, pool_vlans: a.pool_vlan === undefined ? undefined : [a.pool_vlan] });
       const links = resolveLinks(plan, a);
       const placement = a.cidr !== undefined ? placeChosen(plan, scope, a.cidr) : placeSubnet(plan, scope, a.prefix!);
       const vlan = a.vlan === undefined ? null : vlanId(plan, placement.row.eff_location_id, a.vlan);
@@ -43,7 +43,7 @@ export const allocatorHandlers: HandlerMap<'allocate.subnet' | 'allocate.ip'> = 
     const run = () => {
       const space = spaceId(plan, a.space);
       const version = a.address !== undefined ? parseAddress(a.address).version : a.family;
-      const scope = buildScope(plan, space, version, a);
+      const scope = buildScope(plan, space, version, { ...a, pool_vlans: a.pool_vlan === undefined ? undefined : [a.pool_vlan] });
       const links = resolveLinks(plan, a);
       const placement = a.address !== undefined ? placeChosenIp(plan, scope, a.address) : placeIp(plan, scope);
       const row = assignIp(plan, scope, placement, { ...links, purpose: a.purpose ?? null, description: a.description ?? null }, serviceOf(plan, links.service_id));

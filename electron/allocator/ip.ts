@@ -5,10 +5,12 @@
 import { FluxError } from '../../shared/errors';
 import { addressKey, containsAddress, formatAddress, keyValue, parseAddress, usableRange } from '../../shared/cidr';
 import { logAction } from '../journal/provisioning-log';
+import { vlanVid } from '../catalog/resolve';
 import type { Plan } from '../plan';
 import { prefixOf } from '../tree/carve';
 import { insertIp, leafHolding, type IpData, type IpRow, type SubnetRow } from '../tree/rows';
 import { allInScope, outOfScope, type Scope } from './scope';
+import { describeScope } from './subnet';
 
 const IP_POOL = `is_ip_pool = 1 AND parked_by IS NULL AND allocation_status <> 'subdivided'`;
 
@@ -38,7 +40,7 @@ export function placeIp(plan: Plan, scope: Scope): IpPlacement {
     const value = lowestFreeIn(plan, pool);
     if (value !== null) return { pool, address: formatAddress(scope.version, value) };
   }
-  throw new FluxError('POOL_EXHAUSTED', `No free IPv${scope.version} address is left in the IP pools in scope`);
+  throw new FluxError('POOL_EXHAUSTED', `No free address is left in the IP pools of ${describeScope(plan, scope)}`);
 }
 
 /** Checks a chosen address: inside a leaf, not parked, not taken, a usable host of its leaf, inside the scope. */
@@ -68,7 +70,7 @@ export function assignIp(plan: Plan, scope: Scope, placement: IpPlacement, data:
     plan,
     'ipam_allocate_ip',
     true,
-    { address: row.address_text, subnet: placement.pool.cidr, allocation_id: row.id, purpose: row.purpose, vlan_id: row.vlan_id, space: plan.spaceName(scope.spaceId) },
+    { address: row.address_text, subnet: placement.pool.cidr, allocation_id: row.id, purpose: row.purpose, vlan: vlanVid(plan, row.vlan_id), space: plan.spaceName(scope.spaceId) },
     service ?? null,
   );
   return row;

@@ -15,13 +15,27 @@ export interface Scope {
   version: IpVersion;
   pools: SubnetRow[];
   locationId: number | null;
-  vlanVid: number | null;
+  /** The VIDs asked for, and the enabled VLAN rows they name (at the location, when one is given). */
+  vlanVids: number[] | null;
+  vlanIds: number[] | null;
 }
 
 export interface ScopeRequest {
   pools?: string[] | undefined;
   location?: string | undefined;
-  pool_vlan?: number | undefined;
+  pool_vlans?: number[] | undefined;
+}
+
+/** The enabled VLAN rows with these VIDs; a VID that exists only disabled is refused with VLAN_DISABLED. */
+function enabledVlans(plan: Plan, vids: number[], locationIdValue: number | null): number[] {
+  const rows = plan
+    .q(`SELECT id, vid, enabled, location_id FROM vlans WHERE vid IN (${vids.map(() => '?').join(', ')})${locationIdValue === null ? '' : ' AND location_id = ?'}`)
+    .all(...vids, ...(locationIdValue === null ? [] : [locationIdValue])) as Array<{ id: number; vid: number; enabled: number }>;
+  const enabled = rows.filter((r) => r.enabled).map((r) => r.id);
+  if (enabled.length) return enabled;
+  const where = locationIdValue === null ? '' : ` at ${(plan.q('SELECT code FROM locations WHERE id = ?').get(locationIdValue) as { code: string }).code}`;
+  if (rows.length) throw new FluxError('VLAN_DISABLED', `VLAN ${vids.join(', ')} is disabled${where}`, { vlans: vids });
+  throw new FluxError('NOT_FOUND', `VLAN ${vids.join(', ')} does not exist${where}`, { vlans: vids });
 }
 
 export function buildScope(plan: Plan, spaceId: number, version: IpVersion, req: ScopeRequest): Scope {
@@ -32,13 +46,9 @@ export function buildScope(plan: Plan, spaceId: number, version: IpVersion, req:
     if (!row) throw new FluxError('NOT_FOUND', `Pool ${text} is not a subnet of space ${plan.spaceName(spaceId)}`);
     return row;
   });
-  return {
-    spaceId,
-    version,
-    pools,
-    locationId: req.location ? locationId(plan, req.location) : null,
-    vlanVid: req.pool_vlan ?? null,
-  };
+  const loc = req.location ? locationId(plan, req.location) : null;
+  const vids = req.pool_vlans?.length ? req.pool_vlans : null;
+  return { spaceId, version, pools, locationId: loc, vlanVids: vids, vlanIds: vids && enabledVlans(plan, vids, loc) };
 }
 
 /** The query for rows matching `where` in the scope's family, space, location and VLAN (pools are ranges on top). */
@@ -49,9 +59,9 @@ function scoped(scope: Scope, where: string, args: unknown[]): { sql: string; ar
     sql += ' AND eff_location_id IS NOT NULL AND eff_location_id = ?';
     all.push(scope.locationId);
   }
-  if (scope.vlanVid !== null) {
-    sql += ' AND eff_vlan_id IN (SELECT id FROM vlans WHERE vid = ?)';
-    all.push(scope.vlanVid);
+  if (scope.vlanIds !== null) {
+    sql += ` AND eff_vlan_id IN (${scope.vlanIds.map(() => '?').join(', ')})`;
+    all.push(...scope.vlanIds);
   }
   return { sql, args: all };
 }
@@ -94,9 +104,9 @@ export function outOfScope(plan: Plan, scope: Scope, row: SubnetRow, target: Pre
     return `it is outside the pools ${scope.pools.map((p) => p.cidr).join(', ')}`;
   }
   if (scope.locationId !== null && row.eff_location_id !== scope.locationId) return 'its effective location differs';
-  if (scope.vlanVid !== null) {
+  if (scope.vlanIds !== null && (row.eff_vlan_id === null || !scope.vlanIds.includes(row.eff_vlan_id))) {
     const vid = row.eff_vlan_id === null ? null : (plan.q('SELECT vid FROM vlans WHERE id = ?').get(row.eff_vlan_id) as { vid: number }).vid;
-    if (vid !== scope.vlanVid) return `its effective VLAN is ${vid ?? 'none'}, not ${scope.vlanVid}`;
+    return `its effective VLAN is ${vid ?? 'none'}, not ${scope.vlanVids!.join(' or ')}`;
   }
   return null;
 }

@@ -5,6 +5,7 @@
 import { FluxError } from '../../shared/errors';
 import { addressBits, addressKey, containsPrefix, formatCidr, parseCidr, type IpVersion } from '../../shared/cidr';
 import { logAction } from '../journal/provisioning-log';
+import { vlanVid } from '../catalog/resolve';
 import type { Plan } from '../plan';
 import { assertMergeable, carveDown, findSubnet, mergeSubtree, prefixOf } from '../tree/carve';
 import { leafHolding, updateSubnet, type SubnetData, type SubnetRow } from '../tree/rows';
@@ -88,16 +89,16 @@ export function assignSubnet(plan: Plan, scope: Scope, placement: Placement, a: 
     plan,
     'ipam_allocate_subnet',
     true,
-    { cidr: row.cidr, strategy: placement.strategy, allocation_id: row.id, pool: pool?.cidr ?? null, space: plan.spaceName(row.space_id), vlan_id: row.vlan_id },
+    { cidr: row.cidr, strategy: placement.strategy, allocation_id: row.id, pool: pool?.cidr ?? null, space: plan.spaceName(row.space_id), vlan: vlanVid(plan, row.vlan_id) },
     a.service ?? null,
   );
   return row;
 }
 
-function describeScope(plan: Plan, scope: Scope): string {
+export function describeScope(plan: Plan, scope: Scope): string {
   const parts = [`IPv${scope.version as IpVersion} of space ${plan.spaceName(scope.spaceId)}`];
   if (scope.pools.length) parts.push(`pools ${scope.pools.map((p) => p.cidr).join(', ')}`);
   if (scope.locationId !== null) parts.push(`location ${(plan.q('SELECT code FROM locations WHERE id = ?').get(scope.locationId) as { code: string }).code}`);
-  if (scope.vlanVid !== null) parts.push(`VLAN ${scope.vlanVid}`);
+  if (scope.vlanVids !== null) parts.push(`VLAN ${scope.vlanVids.join(' or ')}`);
   return parts.join(', ');
 }

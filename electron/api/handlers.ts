@@ -8,8 +8,10 @@ import { FluxError, isFluxError } from '../../shared/errors';
 import { allocatorHandlers } from '../allocator/handlers';
 import { catalogHandlers } from '../catalog/handlers';
 import { journalHandlers } from '../journal/handlers';
+import { provisioningHandlers } from '../provisioning/handlers';
 import type { Plan } from '../plan';
 import { treeHandlers } from '../tree/handlers';
+import { browseHandlers } from '../tree/browse';
 import type { HandlerMap } from './handler';
 
 export const handlers: HandlerMap<MethodName> = {
@@ -17,6 +19,8 @@ export const handlers: HandlerMap<MethodName> = {
   ...treeHandlers,
   ...allocatorHandlers,
   ...journalHandlers,
+  ...provisioningHandlers,
+  ...browseHandlers,
 };
 
 export function isMethod(name: string): name is MethodName {
@@ -52,6 +56,10 @@ export function reply<M extends MethodName>(plan: Plan, method: M, raw: unknown)
 export function toErrorBody(e: unknown): { code: string; message: string } & Record<string, unknown> {
   if (isFluxError(e)) return e.toJSON();
   const message = e instanceof Error ? e.message : String(e);
-  if (/SQLITE_BUSY/.test(message)) return { code: 'BUSY', message: 'The plan is busy in another FluxPlan window or command; try again' };
+  const sqliteCode = (e as { code?: unknown }).code;
+  if (sqliteCode === 'SQLITE_BUSY') return { code: 'BUSY', message: 'The plan is busy in another FluxPlan window or command; try again' };
+  if (sqliteCode === 'SQLITE_CORRUPT' || sqliteCode === 'SQLITE_NOTADB') {
+    return { code: 'DB_DAMAGED', message: `The plan file is damaged (${message}). Restore it from a backup.` };
+  }
   return { code: 'INTERNAL', message };
 }

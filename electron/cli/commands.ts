@@ -4,7 +4,7 @@
  */
 import type { MethodName } from '../../shared/api/contract';
 
-export type FlagType = 'string' | 'int' | 'bool' | 'list' | 'nullable-string' | 'nullable-int';
+export type FlagType = 'string' | 'int' | 'bool' | 'list' | 'nullable-string' | 'nullable-int' | 'json';
 
 export interface Flag {
   name: string;
@@ -70,6 +70,31 @@ export const COMMANDS: Command[] = [
     flags: [f('location', 'string', 'where the device stands'), f('kind', 'string', 'server, switch, router, ...')], summary: 'add a device',
   },
   { words: ['device', 'list'], method: 'device.list', positionals: [], flags: [], summary: 'list devices' },
+  {
+    words: ['device', 'mgmt'], method: 'device.mgmt', positionals: [{ name: 'NAME', field: 'name' }, { name: 'ADDRESS', field: 'address' }],
+    flags: [f('purpose', 'string', 'bmc, switch-mgmt, ... (default management)')], summary: 'attach a management IP that stays with the hardware',
+  },
+  { words: ['wipe'], method: 'device.wipe', positionals: [{ name: 'NAME', field: 'name' }], flags: [], summary: 'release every non-management allocation on a device' },
+  {
+    words: ['product', 'add'], method: 'product.add', positionals: [{ name: 'NAME', field: 'name' }],
+    flags: [f('ipam-config', 'json', 'the allocation rules: JSON, or @FILE (required)')], summary: 'add a product with its ipam_config',
+  },
+  {
+    words: ['product', 'set'], method: 'product.set', positionals: [{ name: 'NAME', field: 'name' }],
+    flags: [f('ipam-config', 'json', 'the allocation rules: JSON, or @FILE (required)')], summary: 'replace a product\'s ipam_config',
+  },
+  { words: ['product', 'list'], method: 'product.list', positionals: [], flags: [], summary: 'list products and their rules' },
+  {
+    words: ['service', 'add'], method: 'service.add', positionals: [{ name: 'ID', field: 'id' }],
+    flags: [f('customer', 'string', 'customer ID (required)'), f('product', 'string', 'product NAME (required)'), f('device', 'string', 'device NAME')],
+    summary: 'add a service: a customer\'s product on a device',
+  },
+  {
+    words: ['service', 'list'], method: 'service.list', positionals: [],
+    flags: [f('customer', 'string', 'only this customer'), f('status', 'string', 'pending, active or cancelled')], summary: 'list services',
+  },
+  { words: ['provision'], method: 'service.provision', positionals: [{ name: 'ID', field: 'id' }], flags: [dryRun], summary: 'fulfil a service\'s ipam_config in one transaction' },
+  { words: ['cancel'], method: 'service.cancel', positionals: [{ name: 'ID', field: 'id' }], flags: [], summary: 'release everything a service holds (management IPs stay)' },
   {
     words: ['subnet', 'add'], method: 'subnet.add', positionals: [cidr()],
     flags: [

@@ -95,6 +95,31 @@ export function human<M extends MethodName>(method: M, result: MethodResult<M>):
       return table(r.customers, ['customer', 'name']).join('\n');
     case 'device.list':
       return table(r.devices, ['name', 'location', 'kind']).join('\n');
+    case 'service.provision': {
+      if (r.status === 'skipped') return `${r.service}: nothing to do (the product's ipam_config mode is disabled)`;
+      const wiped = [...r.wiped.subnets, ...r.wiped.ips];
+      return [
+        `${r.dry_run ? 'Would provision' : 'Provisioned'} ${r.service}:`,
+        ...(wiped.length ? [`  released first: ${wiped.join(', ')}`] : []),
+        ...r.allocations.map((a: any) => `  rule ${a.rule + 1}: ${a.cidr ?? a.address}${a.vlan !== null ? ` vlan ${a.vlan}` : ''}${a.purpose ? ` (${a.purpose})` : ''}${a.strategy ? ` [${a.strategy}]` : ''}`),
+      ].join('\n');
+    }
+    case 'service.cancel':
+    case 'device.wipe': {
+      const all = [...r.released.subnets, ...r.released.ips];
+      return `${method === 'service.cancel' ? `Cancelled ${r.service}` : `Wiped ${r.device}`}: released ${all.length ? all.join(', ') : 'nothing'}`;
+    }
+    case 'product.list':
+      return table(r.products.map((p: any) => ({ ...p, ipam_config: JSON.stringify(p.ipam_config) })), ['name', 'ipam_config']).join('\n');
+    case 'service.list':
+      return table(r.services, ['service', 'customer', 'product', 'device', 'status']).join('\n');
+    case 'product.add':
+    case 'product.set':
+      return `${method === 'product.add' ? 'Added' : 'Updated'} product ${r.product.name}: ${r.product.ipam_config.mode}, ${r.product.ipam_config.rules.length} rule(s)`;
+    case 'service.add':
+      return `Added service ${r.service.service} (${r.service.customer}, ${r.service.product}${r.service.device ? ` on ${r.service.device}` : ''})`;
+    case 'device.mgmt':
+      return `Attached ${r.ip.address} to ${r.ip.device} (${r.ip.purpose})`;
     case 'space.add':
       return `Added space ${r.space.name}`;
     case 'location.add':

@@ -1,4 +1,5 @@
 /** Reads one command line into a contract method and its arguments; global options may stand anywhere. */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FluxError } from '../../shared/errors';
 import { COMMANDS, GLOBAL_FLAGS, type Command, type Flag } from './commands';
@@ -41,8 +42,27 @@ function convert(fl: Flag, raw: unknown): unknown {
       return raw === '' ? null : raw;
     case 'list':
       return raw;
+    case 'json':
+      return readJson(String(raw), `--${fl.name}`);
     default:
       return raw;
+  }
+}
+
+/** A JSON value given inline or as @FILE. */
+function readJson(text: string, what: string): unknown {
+  let source = text;
+  if (text.startsWith('@')) {
+    try {
+      source = readFileSync(text.slice(1), 'utf8');
+    } catch (e) {
+      throw usage(`${what}: cannot read ${text.slice(1)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  try {
+    return JSON.parse(source);
+  } catch (e) {
+    throw usage(`${what} is not valid JSON: ${(e as Error).message}`);
   }
 }
 

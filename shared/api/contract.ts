@@ -3,6 +3,7 @@
  * The CLI, Electron IPC and the loopback browser host are transports over this one table.
  */
 import { z } from 'zod';
+import { ipamConfig } from '../provisioning/ipam-config';
 import { batchView, capacityView, ipView, logEntry, subnetView, violation } from './types';
 
 const space = z.string().min(1).default('global');
@@ -29,6 +30,17 @@ const locationRow = z.object({ id: z.number().int(), code: z.string(), name: z.s
 const vlanRow = z.object({ id: z.number().int(), vid: z.number().int(), location: z.string(), name: z.string().nullable(), enabled: z.boolean() });
 const customerRow = z.object({ id: z.number().int(), customer: z.string(), name: z.string().nullable() });
 const deviceRow = z.object({ id: z.number().int(), name: z.string(), location: z.string().nullable(), kind: z.string().nullable() });
+const serviceStatus = z.enum(['pending', 'active', 'cancelled']);
+const productRow = z.object({ id: z.number().int(), name: z.string(), ipam_config: ipamConfig });
+const serviceRow = z.object({
+  id: z.number().int(),
+  service: z.string(),
+  customer: z.string().nullable(),
+  product: z.string().nullable(),
+  device: z.string().nullable(),
+  status: serviceStatus,
+});
+const released = z.object({ subnets: z.array(z.string()), ips: z.array(z.string()) });
 const step = z.object({ batch: z.number().int(), label: z.string(), changes: z.number().int() });
 const carving = {
   splits: z.array(z.object({ cidr: z.string(), children: z.array(z.string()) })),
@@ -144,6 +156,38 @@ export const contract = {
   'journal.list': method(z.object({ limit: z.number().int().min(1).default(50) }).default({ limit: 50 }), z.object({ batches: z.array(batchView) }), false),
   'journal.undo': method(none, z.object({ undone: step }), true),
   'journal.redo': method(none, z.object({ redone: step }), true),
+
+  // ---- provisioning: products with ipam_config, services, allocate on provision. Implemented in electron/provisioning.
+  'product.add': method(z.object({ name: text, ipam_config: z.unknown() }), z.object({ product: productRow }), true),
+  'product.set': method(z.object({ name: text, ipam_config: z.unknown() }), z.object({ product: productRow }), true),
+  'product.list': method(none, z.object({ products: z.array(productRow) }), false),
+  'service.add': method(z.object({ id: text, customer: text, product: text, device: text.optional() }), z.object({ service: serviceRow }), true),
+  'service.list': method(z.object({ customer: text.optional(), status: serviceStatus.optional() }).default({}), z.object({ services: z.array(serviceRow) }), false),
+  'device.mgmt': method(z.object({ space, name: text, address: addressArg, purpose: text.default('management') }), z.object({ ip: ipView }), true),
+  'device.wipe': method(z.object({ name: text }), z.object({ device: z.string(), released: released }), true),
+  'service.provision': method(
+    z.object({ id: text, dry_run: z.boolean().default(false) }),
+    z.object({
+      service: z.string(),
+      status: z.enum(['provisioned', 'skipped']),
+      dry_run: z.boolean(),
+      wiped: released,
+      allocations: z.array(
+        z.object({
+          rule: z.number().int(),
+          type: z.enum(['ip', 'subnet']),
+          purpose: z.string().nullable(),
+          cidr: z.string().nullable(),
+          address: z.string().nullable(),
+          pool: z.string().nullable(),
+          vlan: z.number().int().nullable(),
+          strategy: z.string().nullable(),
+        }),
+      ),
+    }),
+    true,
+  ),
+  'service.cancel': method(z.object({ id: text }), z.object({ service: z.string(), released: released }), true),
 
   // ---- browse (desktop): lazy tree loading, search, table paging and the demo plan for the desktop app and browser host.
   // Implemented in electron/tree/browse.ts.
