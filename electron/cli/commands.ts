@@ -24,9 +24,15 @@ export interface Command {
   summary: string;
   /** Fixed arguments added to every call. */
   fixed?: Record<string, unknown>;
+  /** Terminal output; without it the CLI prints a generic summary. */
+  human?: (result: any) => string;
+  /** A command that reports a partial result (failed rows, conflicts) exits 1 while printing it. */
+  exitCode?: (result: any) => number;
 }
 
-const f = (name: string, type: FlagType, help: string, extra: Partial<Flag> = {}): Flag => ({ name, type, help, ...extra });
+/** One flag; domains use it to declare their commands in their own folders. */
+export const flag = (name: string, type: FlagType, help: string, extra: Partial<Flag> = {}): Flag => ({ name, type, help, ...extra });
+const f = flag;
 
 const scopeFlags = [
   f('pool', 'list', 'only look inside this subnet (repeatable)', { field: 'pools' }),
@@ -144,7 +150,10 @@ export const COMMANDS: Command[] = [
   { words: ['ip', 'release'], method: 'ip.release', positionals: [address], flags: [], summary: 'free an address' },
   { words: ['tree'], method: 'tree.get', positionals: [cidr(true)], flags: [f('depth', 'int', 'levels below the top to show')], summary: 'show the prefix tree' },
   { words: ['capacity'], method: 'capacity.get', positionals: [cidr(true)], flags: [f('location', 'string', 'only space whose effective location is CODE')], summary: 'utilization and free blocks per prefix length' },
-  { words: ['check'], method: 'check.run', positionals: [], flags: [], summary: 'verify every invariant; exit 1 on a violation' },
+  {
+    words: ['check'], method: 'check.run', positionals: [], flags: [], summary: 'verify every invariant; exit 1 on a violation',
+    exitCode: (r: { ok: boolean }) => (r.ok ? 0 : 1),
+  },
   {
     words: ['log'], method: 'log.list', positionals: [],
     flags: [

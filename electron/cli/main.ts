@@ -36,8 +36,7 @@ function report(io: Io, json: boolean, e: unknown): void {
 /** Runs one parsed command against an open plan and returns its result and exit code. */
 function run(plan: Plan, parsed: Parsed): { result: unknown; code: number } {
   const result = invoke(plan, parsed.command!.method, parsed.args);
-  const failedCheck = parsed.command!.method === 'check.run' && !(result as { ok: boolean }).ok;
-  return { result, code: failedCheck ? 1 : 0 };
+  return { result, code: parsed.command!.exitCode?.(result) ?? 0 };
 }
 
 export async function main(argv: string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -66,7 +65,8 @@ export async function main(argv: string[], io: Io = processIo, env: NodeJS.Proce
   try {
     if (parsed.batch) return await runBatch(plan, parsed, io);
     const { result, code } = run(plan, parsed);
-    io.out(parsed.globals.json ? JSON.stringify(result) : human(parsed.command!.method, result as never));
+    const command = parsed.command!;
+    io.out(parsed.globals.json ? JSON.stringify(result) : command.human ? command.human(result) : human(command.method, result as never));
     return code;
   } catch (e) {
     report(io, parsed.globals.json, e);

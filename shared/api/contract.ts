@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ipamConfig } from '../provisioning/ipam-config';
+import { method } from './method';
 import { batchView, capacityView, ipView, logEntry, subnetView, violation } from './types';
 
 const space = z.string().min(1).default('global');
@@ -47,9 +48,6 @@ const carving = {
   merges: z.array(z.string()),
 };
 
-function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mutates: boolean) {
-  return { args, result, mutates };
-}
 
 export const contract = {
   'space.add': method(z.object({ name: text, description: text.optional() }), z.object({ space: spaceRow }), true),
