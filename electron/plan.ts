@@ -51,6 +51,17 @@ export class Plan {
     this.connection.close();
   }
 
+  /** Like q, but rows come back as arrays: far cheaper than objects for wide rows on hot paths. */
+  raw(sql: string): Statement {
+    const key = `raw:${sql}`;
+    let s = this.statements.get(key);
+    if (!s) {
+      s = this.sqlite.prepare(sql).raw(true);
+      this.statements.set(key, s);
+    }
+    return s;
+  }
+
   q(sql: string): Statement {
     let s = this.statements.get(sql);
     if (!s) {

@@ -8,7 +8,7 @@ import { logAction } from '../journal/provisioning-log';
 import { vlanVid } from '../catalog/resolve';
 import type { Plan } from '../plan';
 import { prefixOf } from '../tree/carve';
-import { insertIp, leafHolding, type IpData, type IpRow, type SubnetRow } from '../tree/rows';
+import { insertIp, ipsWhere, leafHolding, type IpData, type IpRow, type SubnetRow } from '../tree/rows';
 import { allInScope, outOfScope, type Scope } from './scope';
 import { describeScope } from './subnet';
 
@@ -51,7 +51,7 @@ export function placeChosenIp(plan: Plan, scope: Scope, text: string): IpPlaceme
   const key = addressKey(a.version, a.value);
   const leaf = leafHolding(plan, scope.spaceId, a.version, key);
   if (!leaf) throw new FluxError('NOT_FOUND', `No subnet of space ${plan.spaceName(scope.spaceId)} holds ${address}`, { address });
-  const taken = plan.q('SELECT * FROM ip_addresses WHERE space_id = ? AND ip_version = ? AND address = ?').get(scope.spaceId, a.version, key) as IpRow | undefined;
+  const taken = ipsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND address = ?').get(scope.spaceId, a.version, key);
   if (taken) throw new FluxError('NOT_FREE', `${address} already has a record${taken.is_unavailable ? ' (parked)' : ''}`, { address });
   if (leaf.parked_by !== null) throw new FluxError('NOT_FREE', `${address} lies in parked space (${leaf.cidr})`, { address });
   const range = usableRange(prefixOf(leaf));

@@ -8,7 +8,7 @@ import { addressBits, containsPrefix, parseCidr, type IpVersion, type Prefix } f
 import { locationId } from '../catalog/resolve';
 import type { Plan } from '../plan';
 import { findSubnet, prefixOf } from '../tree/carve';
-import { subnetLast, type SubnetRow } from '../tree/rows';
+import { subnetLast, subnetsWhere, type SubnetRow } from '../tree/rows';
 
 export interface Scope {
   spaceId: number;
@@ -53,7 +53,7 @@ export function buildScope(plan: Plan, spaceId: number, version: IpVersion, req:
 
 /** The query for rows matching `where` in the scope's family, space, location and VLAN (pools are ranges on top). */
 function scoped(scope: Scope, where: string, args: unknown[]): { sql: string; args: unknown[] } {
-  let sql = `SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND ${where}`;
+  let sql = `WHERE space_id = ? AND ip_version = ? AND ${where}`;
   const all: unknown[] = [scope.spaceId, scope.version, ...args];
   if (scope.locationId !== null) {
     sql += ' AND eff_location_id IS NOT NULL AND eff_location_id = ?';
@@ -69,11 +69,11 @@ function scoped(scope: Scope, where: string, args: unknown[]): { sql: string; ar
 /** The lowest-addressed row matching `where` inside the scope. */
 export function firstInScope(plan: Plan, scope: Scope, where: string, args: unknown[]): SubnetRow | undefined {
   const q = scoped(scope, where, args);
-  if (!scope.pools.length) return plan.q(`${q.sql} ORDER BY net LIMIT 1`).get(...q.args) as SubnetRow | undefined;
+  if (!scope.pools.length) return subnetsWhere(plan, `${q.sql} ORDER BY net LIMIT 1`).get(...q.args);
   let best: SubnetRow | undefined;
-  const ranged = plan.q(`${q.sql} AND net BETWEEN ? AND ? ORDER BY net LIMIT 1`);
+  const ranged = subnetsWhere(plan, `${q.sql} AND net BETWEEN ? AND ? ORDER BY net LIMIT 1`);
   for (const pool of scope.pools) {
-    const row = ranged.get(...q.args, pool.net, subnetLast(pool)) as SubnetRow | undefined;
+    const row = ranged.get(...q.args, pool.net, subnetLast(pool));
     if (row && (!best || Buffer.compare(row.net, best.net) < 0)) best = row;
   }
   return best;
@@ -83,13 +83,13 @@ export function firstInScope(plan: Plan, scope: Scope, where: string, args: unkn
 export function* allInScope(plan: Plan, scope: Scope, where: string): Generator<SubnetRow> {
   const q = scoped(scope, where, []);
   if (!scope.pools.length) {
-    yield* plan.q(`${q.sql} ORDER BY net`).iterate(...q.args) as IterableIterator<SubnetRow>;
+    yield* subnetsWhere(plan, `${q.sql} ORDER BY net`).iterate(...q.args);
     return;
   }
   const seen = new Set<number>();
   const ranges = [...scope.pools].sort((a, b) => Buffer.compare(a.net, b.net) || a.prefix_len - b.prefix_len);
   for (const pool of ranges) {
-    for (const row of plan.q(`${q.sql} AND net BETWEEN ? AND ? ORDER BY net`).iterate(...q.args, pool.net, subnetLast(pool)) as IterableIterator<SubnetRow>) {
+    for (const row of subnetsWhere(plan, `${q.sql} AND net BETWEEN ? AND ? ORDER BY net`).iterate(...q.args, pool.net, subnetLast(pool))) {
       if (!seen.has(row.id)) {
         seen.add(row.id);
         yield row;

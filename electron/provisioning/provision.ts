@@ -14,7 +14,7 @@ import { locationCode, vlanVid } from '../catalog/resolve';
 import { logAction } from '../journal/provisioning-log';
 import type { Plan } from '../plan';
 import { releaseSubnet } from '../tree/edit';
-import { deleteIp, updateIp, type IpRow, type SubnetRow } from '../tree/rows';
+import { deleteIp, ipsWhere, subnetsWhere, updateIp, type IpRow } from '../tree/rows';
 import { productRow, serviceByRef, setServiceStatus, validateConfig, type ServiceRow } from './catalog';
 
 export interface Released {
@@ -52,14 +52,14 @@ function freeIp(plan: Plan, ip: IpRow): void {
 
 /** Releases every non-management allocation on a device; management addresses stay with the hardware. */
 export function wipeDevice(plan: Plan, deviceId: number, service: ServiceRow | null): Released {
-  const subnets = plan.q(`SELECT * FROM subnets WHERE device_id = ? AND allocation_status = 'allocated' ORDER BY ip_version, net`).all(deviceId) as SubnetRow[];
+  const subnets = subnetsWhere(plan, `WHERE device_id = ? AND allocation_status = 'allocated' ORDER BY ip_version, net`).all(deviceId);
   const released: Released = { subnets: [], ips: [] };
   for (const s of subnets) {
     const { releasedIps } = releaseSubnet(plan, s, service && svc(service));
     released.subnets.push(s.cidr);
     released.ips.push(...releasedIps);
   }
-  const ips = plan.q('SELECT * FROM ip_addresses WHERE device_id = ? AND is_management = 0 ORDER BY ip_version, address').all(deviceId) as IpRow[];
+  const ips = ipsWhere(plan, 'WHERE device_id = ? AND is_management = 0 ORDER BY ip_version, address').all(deviceId);
   for (const ip of ips) {
     freeIp(plan, ip);
     released.ips.push(ip.address_text);
@@ -156,13 +156,13 @@ export function cancel(plan: Plan, ref: string): Released {
   return plan.mutate(`cancel ${ref}`, () => {
     const service = serviceByRef(plan, ref);
     const released: Released = { subnets: [], ips: [] };
-    const subnets = plan.q(`SELECT * FROM subnets WHERE service_id = ? AND allocation_status = 'allocated' ORDER BY ip_version, net`).all(service.id) as SubnetRow[];
+    const subnets = subnetsWhere(plan, `WHERE service_id = ? AND allocation_status = 'allocated' ORDER BY ip_version, net`).all(service.id);
     for (const s of subnets) {
       const { releasedIps } = releaseSubnet(plan, s, svc(service));
       released.subnets.push(s.cidr);
       released.ips.push(...releasedIps);
     }
-    for (const ip of plan.q('SELECT * FROM ip_addresses WHERE service_id = ? ORDER BY ip_version, address').all(service.id) as IpRow[]) {
+    for (const ip of ipsWhere(plan, 'WHERE service_id = ? ORDER BY ip_version, address').all(service.id)) {
       if (ip.is_management) updateIp(plan, ip, { service_id: null, customer_id: null });
       else {
         freeIp(plan, ip);

@@ -3,11 +3,11 @@ import { FluxError } from '../../shared/errors';
 import { addressKey, formatAddress, parseAddress } from '../../shared/cidr';
 import { logAction } from '../journal/provisioning-log';
 import type { Plan } from '../plan';
-import { deleteIp, insertIp, updateIp, type IpRow } from './rows';
+import { deleteIp, insertIp, ipsWhere, updateIp, type IpRow } from './rows';
 
 export function findIp(plan: Plan, spaceId: number, text: string): { address: string; row: IpRow | undefined } {
   const a = parseAddress(text);
-  const row = plan.q('SELECT * FROM ip_addresses WHERE space_id = ? AND ip_version = ? AND address = ?').get(spaceId, a.version, addressKey(a.version, a.value)) as IpRow | undefined;
+  const row = ipsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND address = ?').get(spaceId, a.version, addressKey(a.version, a.value));
   return { address: formatAddress(a.version, a.value), row };
 }
 

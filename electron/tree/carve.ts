@@ -6,7 +6,7 @@ import { FluxError } from '../../shared/errors';
 import { addressKey, containsPrefix, formatCidr, halves, keyValue, lastAddress, parseCidr, samePrefix, type Prefix } from '../../shared/cidr';
 import { logAction } from '../journal/provisioning-log';
 import type { Plan } from '../plan';
-import { deleteSubnet, getSubnet, hasData, insertSubnet, leafHolding, updateSubnet, type SubnetData, type SubnetRow } from './rows';
+import { deleteSubnet, getSubnet, hasData, insertSubnet, leafHolding, subnetsWhere, updateSubnet, type SubnetData, type SubnetRow } from './rows';
 
 /** Splitting a leaf into more pieces than this in one command is refused: it is almost always a typo. */
 export const MAX_SPLIT_LEAVES = 65_536;
@@ -16,9 +16,7 @@ export function prefixOf(row: Pick<SubnetRow, 'ip_version' | 'net' | 'prefix_len
 }
 
 export function findSubnet(plan: Plan, spaceId: number, p: Prefix): SubnetRow | undefined {
-  return plan
-    .q('SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND net = ? AND prefix_len = ?')
-    .get(spaceId, p.version, addressKey(p.version, p.net), p.len) as SubnetRow | undefined;
+  return subnetsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND net = ? AND prefix_len = ?').get(spaceId, p.version, addressKey(p.version, p.net), p.len);
 }
 
 export function requireSubnet(plan: Plan, spaceId: number, cidr: string): SubnetRow {
@@ -57,9 +55,9 @@ export function carveDown(plan: Plan, leaf: SubnetRow, target: Prefix): SubnetRo
 
 /** Folds a subtree of free, data-less space back into its top row, which becomes a free leaf. */
 export function mergeSubtree(plan: Plan, top: SubnetRow): SubnetRow {
-  const doomed = plan
-    .q(`SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? AND prefix_len > ? ORDER BY prefix_len DESC, net`)
-    .all(top.space_id, top.ip_version, top.net, addressKey(top.ip_version, lastAddress(prefixOf(top))), top.prefix_len) as SubnetRow[];
+  const doomed = subnetsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? AND prefix_len > ? ORDER BY prefix_len DESC, net').all(
+    top.space_id, top.ip_version, top.net, addressKey(top.ip_version, lastAddress(prefixOf(top))), top.prefix_len,
+  );
   for (const row of doomed) deleteSubnet(plan, row);
   const merged = updateSubnet(plan, getSubnet(plan, top.id), { allocation_status: 'unallocated' });
   logAction(plan, 'ipam_subnet_merge', true, { cidr: top.cidr, space: plan.spaceName(top.space_id) });
@@ -89,9 +87,9 @@ export function addSubnet(plan: Plan, spaceId: number, p: Prefix, data: Partial<
     return updateSubnet(plan, row, data);
   }
   // Not inside any row: a new root, parent of whatever roots it covers.
-  const covered = plan
-    .q('SELECT * FROM subnets WHERE parent_id IS NULL AND space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? ORDER BY net')
-    .all(spaceId, p.version, addressKey(p.version, p.net), addressKey(p.version, lastAddress(p))) as SubnetRow[];
+  const covered = subnetsWhere(plan, 'WHERE parent_id IS NULL AND space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? ORDER BY net').all(
+    spaceId, p.version, addressKey(p.version, p.net), addressKey(p.version, lastAddress(p)),
+  );
   if (covered.length && data.is_ip_pool) {
     throw new FluxError('INVALID_ARGUMENT', `${cidr} would hold ${covered[0]!.cidr}; an IP pool must be a leaf`, { cidr });
   }

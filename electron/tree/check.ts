@@ -7,7 +7,7 @@ import { addressKey, containsPrefix, formatAddress, formatCidr, halves, keyValue
 import { ENTITIES, changedColumns, type EntityName } from '../journal/entities';
 import type { Plan } from '../plan';
 import { prefixOf } from './carve';
-import { hasData, leafHolding, type IpRow, type SubnetRow } from './rows';
+import { hasData, ipsWhere, leafHolding, subnetsWhere, type SubnetRow } from './rows';
 
 export interface Violation {
   code: string;
@@ -29,7 +29,7 @@ export function checkPlan(plan: Plan): Violation[] {
     if (out.length < LIMIT) out.push({ code, message });
   };
   const withIps = new Set((plan.q('SELECT DISTINCT subnet_id AS id FROM ip_addresses').all() as Array<{ id: number }>).map((r) => r.id));
-  const rows = plan.q('SELECT * FROM subnets ORDER BY space_id, ip_version, net, prefix_len').iterate() as IterableIterator<SubnetRow>;
+  const rows = subnetsWhere(plan, 'ORDER BY space_id, ip_version, net, prefix_len').iterate();
   const stack: Frame[] = [];
   let group = '';
 
@@ -86,7 +86,7 @@ export function checkPlan(plan: Plan): Violation[] {
   }
   while (stack.length) close(stack.pop()!);
 
-  for (const ip of plan.q('SELECT * FROM ip_addresses ORDER BY space_id, ip_version, address').iterate() as IterableIterator<IpRow>) {
+  for (const ip of ipsWhere(plan, 'ORDER BY space_id, ip_version, address').iterate()) {
     const a = parseAddress(ip.address_text);
     if (formatAddress(a.version, a.value) !== ip.address_text || keyValue(ip.address) !== a.value) {
       add('CANONICAL', `IP record #${ip.id} stores ${ip.address_text} inconsistently`);

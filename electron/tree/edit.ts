@@ -5,7 +5,7 @@ import { customerId, deviceId, locationId, serviceRow, vlanId, vlanVid, type Lin
 import { logAction } from '../journal/provisioning-log';
 import type { Plan } from '../plan';
 import { addSubnet } from './carve';
-import { deleteIp, getSubnet, updateSubnet, type IpRow, type SubnetRow } from './rows';
+import { deleteIp, getSubnet, ipsWhere, updateSubnet, type SubnetRow } from './rows';
 
 export interface SubnetEdit {
   location?: string | null | undefined;
@@ -74,7 +74,7 @@ export function releaseSubnet(plan: Plan, row: SubnetRow, service?: { id: number
   if (row.allocation_status !== 'allocated') {
     throw new FluxError('NOT_FREE', `${row.cidr} is ${row.allocation_status}, not allocated; there is nothing to release`, { cidr: row.cidr });
   }
-  const ips = plan.q('SELECT * FROM ip_addresses WHERE subnet_id = ? AND is_management = 0 AND is_unavailable = 0 ORDER BY address').all(row.id) as IpRow[];
+  const ips = ipsWhere(plan, 'WHERE subnet_id = ? AND is_management = 0 AND is_unavailable = 0 ORDER BY address').all(row.id);
   for (const ip of ips) deleteIp(plan, ip);
   const subnet = updateSubnet(plan, getSubnet(plan, row.id), {
     allocation_status: 'unallocated', customer_id: null, service_id: null, device_id: null, vlan_id: null, description: null,

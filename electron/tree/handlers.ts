@@ -7,7 +7,7 @@ import { capacityOf } from './capacity';
 import { ancestorsOf, assertMergeable, mergeSubtree, removeSubnet, requireSubnet, splitTo } from './carve';
 import { checkPlan } from './check';
 import { createSubnet, editSubnet, parkSubnet, releaseSubnet } from './edit';
-import { childrenOf, getIp, getSubnet, type SubnetRow } from './rows';
+import { childrenOf, getIp, getSubnet, subnetsWhere, type SubnetRow } from './rows';
 import { Keys, ipView, listIps, listSubnets, rangeOf, subnetView } from './view';
 
 function view(plan: Plan, row: SubnetRow) {
@@ -118,7 +118,7 @@ export const treeHandlers: HandlerMap<
       const loc = a.location ? locationId(plan, a.location) : null;
       const tops = a.cidr
         ? [requireSubnet(plan, space, a.cidr)]
-        : (plan.q('SELECT * FROM subnets WHERE space_id = ? AND parent_id IS NULL ORDER BY ip_version, net').all(space) as SubnetRow[]);
+        : subnetsWhere(plan, 'WHERE space_id = ? AND parent_id IS NULL ORDER BY ip_version, net').all(space);
       return { capacity: tops.map((t) => capacityOf(plan, t, loc, locationCode(plan, loc))) };
     }),
   'check.run': (plan) =>

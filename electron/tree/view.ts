@@ -4,7 +4,7 @@ import type { IpView, SubnetView } from '../../shared/api/types';
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { findSubnet, prefixOf } from './carve';
-import type { IpRow, SubnetRow } from './rows';
+import { ipsWhere, subnetsWhere, type IpRow, type SubnetRow } from './rows';
 
 /** Id-to-key lookups, memoized in the plan's key cache (dropped on catalog writes and foreign commits). */
 export class Keys {
@@ -102,15 +102,13 @@ export function rangeOf(plan: Plan, spaceId: number, cidr: string): { row: Subne
 
 /** Rows in pre-order (a parent right before its first child): address, then prefix length. */
 export function listSubnets(plan: Plan, spaceId: number, range: Range | null): SubnetRow[] {
-  if (!range) return plan.q('SELECT * FROM subnets WHERE space_id = ? ORDER BY ip_version, net, prefix_len').all(spaceId) as SubnetRow[];
-  return plan
-    .q('SELECT * FROM subnets WHERE space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? AND prefix_len >= ? ORDER BY net, prefix_len')
-    .all(spaceId, range.version, range.from, range.to, range.minLen) as SubnetRow[];
+  if (!range) return subnetsWhere(plan, 'WHERE space_id = ? ORDER BY ip_version, net, prefix_len').all(spaceId);
+  return subnetsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? AND prefix_len >= ? ORDER BY net, prefix_len').all(
+    spaceId, range.version, range.from, range.to, range.minLen,
+  );
 }
 
 export function listIps(plan: Plan, spaceId: number, range: Range | null): IpRow[] {
-  if (!range) return plan.q('SELECT * FROM ip_addresses WHERE space_id = ? ORDER BY ip_version, address').all(spaceId) as IpRow[];
-  return plan
-    .q('SELECT * FROM ip_addresses WHERE space_id = ? AND ip_version = ? AND address BETWEEN ? AND ? ORDER BY address')
-    .all(spaceId, range.version, range.from, range.to) as IpRow[];
+  if (!range) return ipsWhere(plan, 'WHERE space_id = ? ORDER BY ip_version, address').all(spaceId);
+  return ipsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND address BETWEEN ? AND ? ORDER BY address').all(spaceId, range.version, range.from, range.to);
 }
