@@ -71,9 +71,11 @@ export function firstInScope(plan: Plan, scope: Scope, where: string, args: unkn
   const q = scoped(scope, where, args);
   if (!scope.pools.length) return subnetsWhere(plan, `${q.sql} ORDER BY net LIMIT 1`).get(...q.args);
   let best: SubnetRow | undefined;
-  const ranged = subnetsWhere(plan, `${q.sql} AND net BETWEEN ? AND ? ORDER BY net LIMIT 1`);
+  // Inside a pool means starting in its range and no shorter than it: a subdivided ancestor that
+  // starts where the pool does is not inside it.
+  const ranged = subnetsWhere(plan, `${q.sql} AND net BETWEEN ? AND ? AND prefix_len >= ? ORDER BY net LIMIT 1`);
   for (const pool of scope.pools) {
-    const row = ranged.get(...q.args, pool.net, subnetLast(pool));
+    const row = ranged.get(...q.args, pool.net, subnetLast(pool), pool.prefix_len);
     if (row && (!best || Buffer.compare(row.net, best.net) < 0)) best = row;
   }
   return best;
@@ -89,7 +91,7 @@ export function* allInScope(plan: Plan, scope: Scope, where: string): Generator<
   const seen = new Set<number>();
   const ranges = [...scope.pools].sort((a, b) => Buffer.compare(a.net, b.net) || a.prefix_len - b.prefix_len);
   for (const pool of ranges) {
-    for (const row of subnetsWhere(plan, `${q.sql} AND net BETWEEN ? AND ? ORDER BY net`).iterate(...q.args, pool.net, subnetLast(pool))) {
+    for (const row of subnetsWhere(plan, `${q.sql} AND net BETWEEN ? AND ? AND prefix_len >= ? ORDER BY net`).iterate(...q.args, pool.net, subnetLast(pool), pool.prefix_len)) {
       if (!seen.has(row.id)) {
         seen.add(row.id);
         yield row;
