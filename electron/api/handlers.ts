@@ -6,10 +6,12 @@ import type { z } from 'zod';
 import { contract, type MethodName, type MethodResult, type Reply } from '../../shared/api/contract';
 import { FluxError, isFluxError } from '../../shared/errors';
 import { allocatorHandlers } from '../allocator/handlers';
+import { billingHandlers } from '../billing/handlers';
 import { catalogHandlers } from '../catalog/handlers';
 import { journalHandlers } from '../journal/handlers';
 import { provisioningHandlers } from '../provisioning/handlers';
 import type { Plan } from '../plan';
+import { rdnsHandlers } from '../rdns/handlers';
 import { treeHandlers } from '../tree/handlers';
 import { browseHandlers } from '../tree/browse';
 import type { HandlerMap } from './handler';
@@ -21,6 +23,8 @@ export const handlers: HandlerMap<MethodName> = {
   ...journalHandlers,
   ...provisioningHandlers,
   ...browseHandlers,
+  ...rdnsHandlers,
+  ...billingHandlers,
 };
 
 export function isMethod(name: string): name is MethodName {

@@ -12,12 +12,19 @@ export function catalogKey(plan: Plan, entity: CatalogEntity, row: Record<string
     case 'space':
     case 'device':
     case 'product':
+    case 'rdns_provider':
       return String(row.name);
+    case 'rdns_zone':
+      return `${plan.spaceName(row.space_id as number)} ${row.name}`;
     case 'location':
       return String(row.code);
     case 'customer':
     case 'service':
       return String(row.ref);
+    case 'transit': {
+      const svc = plan.q('SELECT ref FROM services WHERE id = ?').get(row.service_id) as { ref: string } | undefined;
+      return `transit ${svc?.ref ?? '?'}`;
+    }
     case 'vlan': {
       const loc = plan.q('SELECT code FROM locations WHERE id = ?').get(row.location_id) as { code: string } | undefined;
       return `${loc?.code ?? '?'} ${row.vid}`;

@@ -3,6 +3,8 @@
  * onto one method of the API contract. Other tools script against these names; keep them.
  */
 import type { MethodName } from '../../shared/api/contract';
+import { rdnsCommands } from '../rdns/commands';
+import { billingCommands } from '../billing/commands';
 
 export type FlagType = 'string' | 'int' | 'bool' | 'list' | 'nullable-string' | 'nullable-int' | 'json';
 
@@ -165,6 +167,8 @@ export const COMMANDS: Command[] = [
   { words: ['journal'], method: 'journal.list', positionals: [], flags: [f('limit', 'int', 'newest N batches (default 50)')], summary: 'show the change journal, one line per action' },
   { words: ['undo'], method: 'journal.undo', positionals: [], flags: [], summary: 'undo the last action' },
   { words: ['redo'], method: 'journal.redo', positionals: [], flags: [], summary: 'redo the last undone action' },
+  ...rdnsCommands,
+  ...billingCommands,
 ];
 
 /** Options every command accepts, anywhere on the line. */

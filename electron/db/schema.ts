@@ -9,7 +9,7 @@
  * They are never journaled: the engine recomputes them whenever a data column changes.
  */
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const times = {
   created_at: text('created_at').notNull(),
@@ -217,4 +217,96 @@ export const journalRecords = sqliteTable(
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+// ---- reverse DNS (electron/rdns). Providers and declared zones are journaled; push state is not.
+
+/** Where PTRs go: kept in the plan (internal), or pushed to PowerDNS or Cloudflare. Secrets never live here, only the path of a file. */
+export const rdnsProviders = sqliteTable('rdns_providers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  type: text('type', { enum: ['internal', 'powerdns', 'cloudflare'] }).notNull(),
+  /** The address space whose IP records it publishes. */
+  space_id: integer('space_id').notNull().references(() => spaces.id),
+  url: text('url'),
+  secret_file: text('secret_file'),
+  create_zones: integer('create_zones', { mode: 'boolean' }).notNull().default(false),
+  /** JSON object: reverse zone name to the provider's zone id (Cloudflare). */
+  zone_ids: text('zone_ids').notNull().default('{}'),
+  ...times,
+});
+
+/** Reverse zones the planner declared (derived zones need no row): the block, its name, and optionally the one provider that serves it. */
+export const rdnsZones = sqliteTable(
+  'rdns_zones',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    space_id: integer('space_id').notNull().references(() => spaces.id),
+    cidr: text('cidr').notNull(),
+    name: text('name').notNull(),
+    /** RFC 2317 classless zones: 'slash' (64/26) or 'dash' (64-127). */
+    style: text('style', { enum: ['slash', 'dash'] }),
+    provider_id: integer('provider_id').references(() => rdnsProviders.id),
+    ...times,
+  },
+  (t) => [uniqueIndex('rdns_zones_cidr').on(t.space_id, t.cidr)],
+);
+
+/** What FluxPlan last knew to be at each provider (its own records only): the base for offline pending counts. */
+export const rdnsPushed = sqliteTable(
+  'rdns_pushed',
+  {
+    provider_id: integer('provider_id').notNull(),
+    zone: text('zone').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    content: text('content').notNull(),
+    pushed_at: text('pushed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider_id, t.name, t.type] })],
+);
+
+// ---- IP transit billing (electron/billing). Definitions are journaled; samples are bulk data, not journaled.
+
+/**
+ * A service billed for IP transit: its port, billing model, prices, direction and cycle. Rates (port speed,
+ * commit) are Mbps and transfer is GB, both in the service's unit base (1000 or 1024).
+ */
+export const transitServices = sqliteTable('transit_services', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  service_id: integer('service_id').notNull().unique().references(() => services.id),
+  port_label: text('port_label'),
+  port_speed_mbps: real('port_speed_mbps'),
+  model: text('model', { enum: ['percentile', 'commit_burst', 'transfer', 'flat'] }).notNull(),
+  commit_mbps: real('commit_mbps'),
+  included_gb: real('included_gb'),
+  fee: real('fee').notNull().default(0),
+  /** JSON: [{"up_to": N or null, "rate": R}], in overage units. */
+  tiers: text('tiers').notNull().default('[]'),
+  tier_mode: text('tier_mode', { enum: ['graduated', 'volume'] }).notNull().default('graduated'),
+  /** null: the setting transit.direction decides. */
+  direction: text('direction', { enum: ['in', 'out', 'max', 'sum'] }),
+  unit_base: integer('unit_base').notNull().default(1000),
+  rounding: text('rounding', { enum: ['none', 'up'] }).notNull().default('none'),
+  anchor_day: integer('anchor_day').notNull().default(1),
+  time_zone: text('time_zone').notNull().default('UTC'),
+  missing_policy: text('missing_policy', { enum: ['exclude', 'zero', 'spread'] }).notNull().default('exclude'),
+  /** The contract: YYYY-MM-DD (midnight in the billing time zone) or an ISO date-time; cycles they cut are pro-rated. */
+  start_date: text('start_date'),
+  end_date: text('end_date'),
+  ...times,
+});
+
+/**
+ * Samples, one row per transit service and timestamp. The rowid is the key: transit id x 2^32 + Unix seconds,
+ * so the table is its own index (no second B-tree for a composite key) and a cycle is one range scan.
+ * A year of 5-minute samples is 105,120 rows per service. kind: 0 bits per second, 1 octet counters;
+ * a counter at or above 2^63 is stored as its 64-bit two's complement. No foreign key: undoing a transit
+ * service's definition leaves its samples in place, and redoing it (same id) finds them again.
+ */
+export const transitSamples = sqliteTable('transit_samples', {
+  key: integer('key').primaryKey(),
+  kind: integer('kind').notNull(),
+  in_value: integer('in_value').notNull(),
+  out_value: integer('out_value').notNull(),
 });

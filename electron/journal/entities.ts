@@ -11,6 +11,18 @@ export const ENTITIES = {
   device: { table: 'devices', columns: ['name', 'location_id', 'kind', 'created_at', 'updated_at'] },
   product: { table: 'products', columns: ['name', 'ipam_config', 'created_at', 'updated_at'] },
   service: { table: 'services', columns: ['ref', 'customer_id', 'product_id', 'device_id', 'status', 'created_at', 'updated_at'] },
+  rdns_provider: {
+    table: 'rdns_providers',
+    columns: ['name', 'type', 'space_id', 'url', 'secret_file', 'create_zones', 'zone_ids', 'created_at', 'updated_at'],
+  },
+  rdns_zone: { table: 'rdns_zones', columns: ['space_id', 'cidr', 'name', 'style', 'provider_id', 'created_at', 'updated_at'] },
+  transit: {
+    table: 'transit_services',
+    columns: [
+      'service_id', 'port_label', 'port_speed_mbps', 'model', 'commit_mbps', 'included_gb', 'fee', 'tiers', 'tier_mode', 'direction',
+      'unit_base', 'rounding', 'anchor_day', 'time_zone', 'missing_policy', 'start_date', 'end_date', 'created_at', 'updated_at',
+    ],
+  },
   subnet: {
     table: 'subnets',
     columns: [

@@ -32,6 +32,8 @@ function current(plan: Plan, entity: EntityName, id: number): Record<string, unk
 
 const TABLES: Record<CatalogEntity, string> = {
   space: 'spaces', location: 'locations', vlan: 'vlans', customer: 'customers', device: 'devices', product: 'products', service: 'services',
+  rdns_provider: 'rdns_providers', rdns_zone: 'rdns_zones',
+  transit: 'transit_services',
 };
 function tableOf(entity: CatalogEntity): string {
   return TABLES[entity];

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { ipamConfig } from '../provisioning/ipam-config';
 import { method } from './method';
+import { rdnsContract } from './contract-rdns';
+import { billingContract } from './contract-billing';
 import { batchView, capacityView, ipView, logEntry, subnetView, violation } from './types';
 
 const space = z.string().min(1).default('global');
@@ -297,6 +299,8 @@ export const contract = {
   ),
   /** Loads the demo plan (resources/demo-plan.json) into an empty plan through the normal methods, as one undoable step. */
   'plan.demo': method(none, z.object({ steps: z.number().int(), subnets: z.number().int(), batch: z.number().int().nullable() }), true),
+  ...rdnsContract,
+  ...billingContract,
 } as const;
 
 export type Contract = typeof contract;
