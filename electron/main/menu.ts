@@ -1,0 +1,62 @@
+/**
+ * The application menu. Undo and Redo are the journal's (journal.undo / journal.redo, through the renderer,
+ * which also refreshes the map); in a text field they edit the text as usual.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+
+export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'locations' | 'vlans' | 'journal'}`;
+
+export interface MenuHooks {
+  send(command: MenuCommand): void;
+  openPlanFolder(): void;
+  about(): void;
+  isMac: boolean;
+  dev: boolean;
+}
+
+export function menuTemplate(h: MenuHooks): MenuItemConstructorOptions[] {
+  const send = (command: MenuCommand) => () => h.send(command);
+  const file: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'Load Demo Plan', click: send('demo') },
+      { label: 'Show Plan File', click: () => h.openPlanFolder() },
+      { type: 'separator' },
+      h.isMac ? { role: 'close' } : { role: 'quit' },
+    ],
+  };
+  const edit: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: send('undo') },
+      { label: 'Redo', accelerator: h.isMac ? 'Shift+Cmd+Z' : 'Shift+Ctrl+Z', click: send('redo') },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+      { type: 'separator' },
+      { label: 'Find…', accelerator: 'CmdOrCtrl+F', click: send('find') },
+    ],
+  };
+  const view: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      { label: 'Map', accelerator: 'CmdOrCtrl+1', click: send('view:map') },
+      { label: 'Table', accelerator: 'CmdOrCtrl+2', click: send('view:table') },
+      { label: 'Locations', accelerator: 'CmdOrCtrl+3', click: send('view:locations') },
+      { label: 'VLANs', accelerator: 'CmdOrCtrl+4', click: send('view:vlans') },
+      { label: 'Journal', accelerator: 'CmdOrCtrl+5', click: send('view:journal') },
+      { type: 'separator' },
+      { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: send('zoom-in') },
+      { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: send('zoom-out') },
+      { label: 'Fit', accelerator: 'CmdOrCtrl+0', click: send('fit') },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+      ...(h.dev ? ([{ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' }] as MenuItemConstructorOptions[]) : []),
+    ],
+  };
+  const help: MenuItemConstructorOptions = { role: 'help', submenu: [{ label: 'About FluxPlan', click: () => h.about() }] };
+  const app: MenuItemConstructorOptions[] = h.isMac ? [{ role: 'appMenu' }] : [];
+  return [...app, file, edit, view, { role: 'windowMenu' }, help];
+}

@@ -1,0 +1,29 @@
+/**
+ * The preload (sandboxed, context-isolated): exposes `window.fluxplan`, one function per method of the
+ * contract, each on its own IPC channel; there is no generic invoke. `window.fluxplanShell` carries the
+ * menu commands main sends (undo, redo, find, views).
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { METHOD_NAMES, type MethodName } from '../../shared/api/contract';
+
+const CHANNEL_PREFIX = 'fluxplan:';
+const MENU_CHANNEL = 'fluxplan-menu';
+
+const api = Object.freeze(
+  Object.fromEntries(METHOD_NAMES.map((method: MethodName) => [method, (args?: unknown) => ipcRenderer.invoke(`${CHANNEL_PREFIX}${method}`, args ?? {})])),
+);
+
+contextBridge.exposeInMainWorld('fluxplan', api);
+contextBridge.exposeInMainWorld(
+  'fluxplanShell',
+  Object.freeze({
+    platform: process.platform,
+    onMenu(listener: (command: string) => void): () => void {
+      const handler = (_event: unknown, command: unknown) => {
+        if (typeof command === 'string') listener(command);
+      };
+      ipcRenderer.on(MENU_CHANNEL, handler);
+      return () => ipcRenderer.removeListener(MENU_CHANNEL, handler);
+    },
+  }),
+);
