@@ -95,6 +95,16 @@ describe('percentile index rules (integer arithmetic)', () => {
         expect(selectKth(Float64Array.from(values), values.length, k)).toBe(sorted[k]);
       }),
     );
+    // Longer than 600: the sampling step of Floyd-Rivest runs too (sorted, reversed and tied inputs included).
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 601, maxLength: 5000 }), fc.nat(), fc.constantFrom('as is', 'sorted', 'reversed'), (values, kk, order) => {
+        const k = kk % values.length;
+        const sorted = [...values].sort((a, b) => a - b);
+        const input = order === 'sorted' ? sorted : order === 'reversed' ? [...sorted].reverse() : values;
+        expect(selectKth(Float64Array.from(input), input.length, k)).toBe(sorted[k]);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   for (const n of Object.keys(INDEXES).map(Number)) {

@@ -14,7 +14,25 @@ import type { BillLine } from '../../shared/billing/views';
 import { percentileIndex, selectKth, locateKth, type PercentileIndex } from './percentile';
 import { cents, priceBands, roundQuantity } from './price';
 import type { Derived } from './series';
-import { cycleUsage, type Usage } from './usage';
+import { cycleUsage, newBuffers, type Usage, type UsageBuffers } from './usage';
+
+/**
+ * Scratch arrays for a batch of bills (a list of estimates, the benchmark): lent to each bill instead of
+ * allocating per bill. A bill's figures point into them, so use each bill before computing the next.
+ */
+export class Workspace {
+  buffers: UsageBuffers = newBuffers(0);
+  scratch = new Float64Array(0);
+  sums = new Float64Array(0);
+
+  ensure(n: number): void {
+    if (this.buffers.vin.length < n) this.buffers = newBuffers(n);
+    if (this.scratch.length < n) {
+      this.scratch = new Float64Array(n);
+      this.sums = new Float64Array(n);
+    }
+  }
+}
 
 export interface BillConfig {
   model: BillingModel;
@@ -77,17 +95,18 @@ function pick(values: Float64Array, n: number, index: PercentileIndex | null, sc
 
 const fmt = (x: number) => String(Number(x.toPrecision(12)));
 
-export function computeBill(cfg: BillConfig, d: Derived, period: BillPeriod, rule: IndexRule, direction: Direction, trace = false): BillFigures {
+export function computeBill(cfg: BillConfig, d: Derived, period: BillPeriod, rule: IndexRule, direction: Direction, trace = false, ws?: Workspace): BillFigures {
   const until = Math.max(period.start, Math.min(period.end, period.asOf));
-  const usage = cycleUsage(d, { origin: period.cycleStart, start: period.start, until }, cfg.missing, trace);
+  if (ws) ws.ensure(d.length + Math.ceil((period.cycleEnd - period.cycleStart) / 300) + 1);
+  const usage = cycleUsage(d, { origin: period.cycleStart, start: period.start, until }, cfg.missing, trace, ws?.buffers);
   const n = usage.n;
   const index = percentileIndex(rule, n);
-  const scratch = new Float64Array(n);
+  const scratch = ws ? ws.scratch : new Float64Array(n);
   const pin = pick(usage.vin, n, index, scratch);
   const pout = pick(usage.vout, n, index, scratch);
   let psum: Pick | null = null;
   if (direction === 'sum') {
-    const sums = new Float64Array(n);
+    const sums = ws ? ws.sums : new Float64Array(n);
     for (let i = 0; i < n; i++) sums[i] = usage.vin[i]! + usage.vout[i]!;
     psum = pick(sums, n, index, scratch);
   }

@@ -54,7 +54,7 @@ function describe(t: TransitView): string {
 function show(t: TransitView): string {
   const rows: Array<[string, string]> = [
     ['customer', t.customer ?? ''],
-    ['port', `${t.port ?? ''}${t.port_speed !== null ? ` (${num(t.port_speed)} Mbps)` : ''}`],
+    ['port', [t.port, t.port_speed !== null ? `${num(t.port_speed)} Mbps` : null].filter(Boolean).join(', ')],
     ['model', t.model],
     ['commit', t.commit === null ? '' : `${num(t.commit)} Mbps`],
     ['included', t.included === null ? '' : `${num(t.included)} GB`],

@@ -55,40 +55,56 @@ export function percentileIndex(rule: IndexRule, n: number): PercentileIndex | n
 }
 
 /**
- * The k-th smallest value (0-based) of values[0..n), by quickselect on a scratch copy: linear time,
- * where sorting a month of samples would cost twenty times more.
+ * The k-th smallest value (0-based) of values[0..n), by Floyd-Rivest selection on a scratch copy:
+ * linear time, about n + min(k, n - k) comparisons, where sorting a month of samples costs twenty times more.
  */
 export function selectKth(values: Float64Array, n: number, k: number, scratch?: Float64Array): number {
   if (k < 0 || k >= n) throw new RangeError(`k = ${k} is outside 0..${n - 1}`);
   const a = scratch && scratch.length >= n ? scratch : new Float64Array(n);
   a.set(values.subarray(0, n));
-  let lo = 0;
-  let hi = n - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >>> 1;
-    const x = a[lo]!;
-    const y = a[mid]!;
-    const z = a[hi]!;
-    // Median of three as the pivot.
-    const p = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < p) i++;
-      while (a[j]! > p) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k]!;
-  }
+  floydRivest(a, k, 0, n - 1);
   return a[k]!;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
+
+/** Floyd and Rivest, "Algorithm 489: SELECT" (CACM 18(3), 1975): narrows [left, right] around k by sampling first. */
+function floydRivest(a: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1;
+      const m = k - left + 1;
+      const z = Math.log(n);
+      const s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      const newLeft = Math.max(left, Math.floor(k - (m * s) / n + sd));
+      const newRight = Math.min(right, Math.floor(k + ((n - m) * s) / n + sd));
+      floydRivest(a, k, newLeft, newRight);
+    }
+    const t = a[k]!;
+    let i = left;
+    let j = right;
+    swap(a, left, k);
+    if (a[right]! > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i]! < t) i++;
+      while (a[j]! > t) j--;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else {
+      j++;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
 }
 
 /**
@@ -96,14 +112,15 @@ export function selectKth(values: Float64Array, n: number, k: number, scratch?: 
  * the samples sort by value, then by time. Returns its position in values.
  */
 export function locateKth(values: Float64Array, n: number, k: number, v: number): number {
+  // One pass: count the values below v and keep the first few positions holding v (ties are rare in rates).
   let below = 0;
-  for (let i = 0; i < n; i++) if (values[i]! < v) below++;
-  let tie = k - below;
+  const ties: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (values[i] === v) {
-      if (tie === 0) return i;
-      tie--;
-    }
+    const x = values[i]!;
+    if (x < v) below++;
+    else if (x === v && ties.length <= k) ties.push(i);
   }
-  throw new Error(`no sample holds the value ${v}`);
+  const at = ties[k - below];
+  if (at === undefined) throw new Error(`no sample holds the value ${v}`);
+  return at;
 }

@@ -29,7 +29,10 @@ export interface Derived {
   status: Uint8Array;
 }
 
-function allocate(n: number): Derived {
+function allocate(n: number, into?: Derived): Derived {
+  if (into && into.t.length >= n) {
+    return { length: n, t: into.t, rin: into.rin, rout: into.rout, bin: into.bin, bout: into.bout, status: into.status };
+  }
   return { length: n, t: new Float64Array(n), rin: new Float64Array(n), rout: new Float64Array(n), bin: new Float64Array(n), bout: new Float64Array(n), status: new Uint8Array(n) };
 }
 
@@ -37,9 +40,9 @@ function allocate(n: number): Derived {
  * Rates given in bits per second. Each stands for one 5-minute step of traffic (rate x 300 s / 8 octets).
  * A rate above the port speed in either direction marks the sample bad.
  */
-export function deriveBps(t: ArrayLike<number>, rin: ArrayLike<number>, rout: ArrayLike<number>, portBps: number | null): Derived {
+export function deriveBps(t: ArrayLike<number>, rin: ArrayLike<number>, rout: ArrayLike<number>, portBps: number | null, into?: Derived): Derived {
   const n = t.length;
-  const d = allocate(n);
+  const d = allocate(n, into);
   const limit = portBps ?? Infinity;
   for (let i = 0; i < n; i++) {
     const a = rin[i]!;

@@ -184,6 +184,8 @@ export function importSamples(plan: Plan, a: ImportArgs) {
   const rows = readSamplesCsv(text, source, a.kind, t.def.tz);
   const lineOf = new Map(rows.map((r) => [r.t, r.line]));
   const run = () => {
+    // Read again inside the write transaction: another window may have changed the service since.
+    if (getTransit(plan, a.service).row.id !== t.row.id) throw new FluxError('CONFLICT', `Transit service ${a.service} changed while the file was read; import it again`);
     const held = sampleKind(plan, t.row.id);
     if (held !== null && held !== a.kind) {
       throw new FluxError(
@@ -304,7 +306,7 @@ function billView(c: Computed): BillView {
   if (f.fraction < 1) notes.push(`The contract covers ${isoUtc(c.window.start)} to ${isoUtc(c.window.end)}, ${Number((f.fraction * 100).toPrecision(12))}% of the cycle: fixed and commit fees are pro-rated by time.`);
   if (u.n === 0) notes.push('No counted samples: every percentile is 0.');
   if (u.missing) notes.push(`${u.missing} of ${u.expected} five-minute slots have no sample: ${POLICY_TEXT[t.def.missing]}${t.def.missing === 'spread' && u.missing > u.filled ? `; ${u.missing - u.filled} with no good sample after them in the cycle stay out` : ''}.`);
-  if (u.bad) notes.push(`${u.bad} bad samples are kept but excluded (${[...new Set(u.badSamples.map((b) => b.reason.replace('_', ' ')))].join(', ')}).`);
+  if (u.bad) notes.push(`${u.bad} bad sample${u.bad === 1 ? ' is' : 's are'} kept but excluded (${[...new Set(u.badSamples.map((b) => b.reason.replace(/_/g, ' ')))].join(', ')}).`);
   if (u.noRate) notes.push(`${u.noRate} counter row(s) have no rate (the first row of the counter series).`);
   if (t.def.model === 'flat') notes.push('flat bills the fixed fee only; the rates and transfer are for information.');
   return {

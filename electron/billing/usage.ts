@@ -3,7 +3,7 @@
  * policy fills. The cycle is half-open, [start, end): a sample at exactly `end` belongs to the next one.
  */
 import { STEP_SECONDS, type MissingPolicy } from '../../shared/billing/model';
-import { floorDiv, ceilDiv } from './percentile';
+import { ceilDiv } from './percentile';
 import { NO_RATE, OK, badReason, lowerBound, type BadReason, type Derived } from './series';
 
 export const SOURCE_SAMPLE = 0;
@@ -16,6 +16,18 @@ export interface Window {
   /** The billed part of the cycle, [start, until): the cycle cut by the contract, and by `as of` while it runs. */
   start: number;
   until: number;
+}
+
+/** Arrays a caller may lend to cycleUsage (a batch of bills reuses them instead of allocating per bill). */
+export interface UsageBuffers {
+  vin: Float64Array;
+  vout: Float64Array;
+  vt: Float64Array;
+  vsrc: Uint8Array;
+}
+
+export function newBuffers(cap: number): UsageBuffers {
+  return { vin: new Float64Array(cap), vout: new Float64Array(cap), vt: new Float64Array(cap), vsrc: new Uint8Array(cap) };
 }
 
 export type PointState = 'counted' | 'bad' | 'no_rate' | 'zero' | 'spread';
@@ -41,6 +53,20 @@ export interface Usage {
   points: Array<{ t: number; in: number | null; out: number | null; state: PointState }> | null;
 }
 
+/** Fills slots [from, to) with one value from position n on; returns the new count. (A closure here would put the loop's counters on the heap.) */
+function fill(u: Usage, n: number, origin: number, from: number, to: number, rin: number, rout: number, src: number): number {
+  for (let j = from; j < to; j++) {
+    const t = origin + j * STEP_SECONDS;
+    u.vin[n] = rin;
+    u.vout[n] = rout;
+    u.vt[n] = t;
+    u.vsrc[n] = src;
+    n++;
+    if (u.points) u.points.push({ t, in: rin, out: rout, state: src === SOURCE_ZERO ? 'zero' : 'spread' });
+  }
+  return n;
+}
+
 /**
  * The counted samples of d inside [w.start, w.until).
  * - exclude: missing slots are left out, n counts the good samples only;
@@ -51,19 +77,20 @@ export interface Usage {
  * Bad samples (resets, above the port speed) and counter rows without a rate are excluded under every
  * policy; their slots are not missing.
  */
-export function cycleUsage(d: Derived, w: Window, policy: MissingPolicy, trace = false): Usage {
+export function cycleUsage(d: Derived, w: Window, policy: MissingPolicy, trace = false, buffers?: UsageBuffers): Usage {
   const a = lowerBound(d.t, d.length, w.start);
   const b = lowerBound(d.t, d.length, w.until);
   const firstSlot = w.until > w.start ? ceilDiv(w.start - w.origin, STEP_SECONDS) : 0;
   const endSlot = w.until > w.start ? ceilDiv(w.until - w.origin, STEP_SECONDS) : 0;
   const expected = Math.max(0, endSlot - firstSlot);
-  const cap = b - a + expected;
+  const cap = policy === 'exclude' ? b - a : b - a + expected;
+  const buf = buffers && buffers.vin.length >= cap ? buffers : newBuffers(cap);
   const u: Usage = {
     n: 0,
-    vin: new Float64Array(cap),
-    vout: new Float64Array(cap),
-    vt: new Float64Array(cap),
-    vsrc: new Uint8Array(cap),
+    vin: buf.vin,
+    vout: buf.vout,
+    vt: buf.vt,
+    vsrc: buf.vsrc,
     expected,
     present: b - a,
     missing: 0,
@@ -75,55 +102,76 @@ export function cycleUsage(d: Derived, w: Window, policy: MissingPolicy, trace =
     badSamples: [],
     points: trace ? [] : null,
   };
-  const push = (t: number, vin: number, vout: number, src: number) => {
-    u.vin[u.n] = vin;
-    u.vout[u.n] = vout;
-    u.vt[u.n] = t;
-    u.vsrc[u.n] = src;
-    u.n++;
-    if (u.points) u.points.push({ t, in: vin, out: vout, state: src === SOURCE_ZERO ? 'zero' : src === SOURCE_SPREAD ? 'spread' : 'counted' });
-  };
-  const slotTime = (j: number) => w.origin + j * STEP_SECONDS;
-  const fillZeros = (from: number, to: number) => {
-    for (let j = from; j < to; j++) push(slotTime(j), 0, 0, SOURCE_ZERO);
-    u.filled += to - from;
-  };
+  // The hot loop of a bill: locals instead of object fields, and no closures on the common path.
+  const { vin, vout, vt, vsrc } = u;
+  const dt = d.t;
+  const drin = d.rin;
+  const drout = d.rout;
+  const dbin = d.bin;
+  const dbout = d.bout;
+  const dstatus = d.status;
+  const points = u.points;
+  const origin = w.origin;
+  let n = 0;
+  let missing = 0;
+  let filled = 0;
+  let trafficIn = 0;
+  let trafficOut = 0;
 
   let next = firstSlot;
   for (let i = a; i < b; i++) {
-    const t = d.t[i]!;
-    const slot = floorDiv(t - w.origin, STEP_SECONDS);
-    const gapEnd = Math.min(slot, endSlot);
-    const gap = Math.max(0, gapEnd - next);
-    const status = d.status[i]!;
-    u.missing += gap;
-    if (gap && policy === 'zero') fillZeros(next, gapEnd);
-    if (status === OK) {
-      u.trafficIn += d.bin[i]!;
-      u.trafficOut += d.bout[i]!;
-      if (gap && policy === 'spread') {
-        const slots = (gap + 1) * STEP_SECONDS;
-        const rin = (d.bin[i]! * 8) / slots;
-        const rout = (d.bout[i]! * 8) / slots;
-        for (let j = next; j < gapEnd; j++) push(slotTime(j), rin, rout, SOURCE_SPREAD);
-        u.filled += gap;
-        push(t, rin, rout, SOURCE_SAMPLE);
-      } else {
-        push(t, d.rin[i]!, d.rout[i]!, SOURCE_SAMPLE);
+    const t = dt[i]!;
+    // Whole seconds below 2^32: the division is exact enough that floor is the integer quotient (and fmod is slow).
+    const slot = Math.floor((t - origin) / STEP_SECONDS);
+    const gapEnd = slot < endSlot ? slot : endSlot;
+    const gap = gapEnd > next ? gapEnd - next : 0;
+    const status = dstatus[i]!;
+    if (gap) {
+      missing += gap;
+      if (policy === 'zero') {
+        n = fill(u, n, origin, next, gapEnd, 0, 0, SOURCE_ZERO);
+        filled += gap;
       }
+    }
+    if (status === OK) {
+      trafficIn += dbin[i]!;
+      trafficOut += dbout[i]!;
+      let rin = drin[i]!;
+      let rout = drout[i]!;
+      if (gap && policy === 'spread') {
+        const span = (gap + 1) * STEP_SECONDS;
+        rin = (dbin[i]! * 8) / span;
+        rout = (dbout[i]! * 8) / span;
+        n = fill(u, n, origin, next, gapEnd, rin, rout, SOURCE_SPREAD);
+        filled += gap;
+      }
+      vin[n] = rin;
+      vout[n] = rout;
+      vt[n] = t;
+      vsrc[n] = SOURCE_SAMPLE;
+      n++;
+      if (points) points.push({ t, in: rin, out: rout, state: 'counted' });
     } else if (status === NO_RATE) {
       u.noRate++;
-      if (u.points) u.points.push({ t, in: null, out: null, state: 'no_rate' });
+      if (points) points.push({ t, in: null, out: null, state: 'no_rate' });
     } else {
       u.bad++;
       u.badSamples.push({ t, reason: badReason(status)! });
-      if (u.points) u.points.push({ t, in: Number.isNaN(d.rin[i]!) ? null : d.rin[i]!, out: Number.isNaN(d.rout[i]!) ? null : d.rout[i]!, state: 'bad' });
+      if (points) points.push({ t, in: Number.isNaN(drin[i]!) ? null : drin[i]!, out: Number.isNaN(drout[i]!) ? null : drout[i]!, state: 'bad' });
     }
     if (slot + 1 > next) next = slot + 1;
   }
   if (endSlot > next) {
-    u.missing += endSlot - next;
-    if (policy === 'zero') fillZeros(next, endSlot);
+    missing += endSlot - next;
+    if (policy === 'zero') {
+      n = fill(u, n, origin, next, endSlot, 0, 0, SOURCE_ZERO);
+      filled += endSlot - next;
+    }
   }
+  u.n = n;
+  u.missing = missing;
+  u.filled = filled;
+  u.trafficIn = trafficIn;
+  u.trafficOut = trafficOut;
   return u;
 }

@@ -8,7 +8,7 @@ import { billView, chartView, importResult, settingView, transitListItem, transi
 import { method } from './method';
 
 const service = z.string().trim().min(1, 'a service ID is required');
-/** An instant: ISO 8601 (an offset, or UTC when it has none) or Unix seconds. */
+/** An instant: Unix seconds or ISO 8601; without an offset it is read in the billing time zone (in UTC for transit.list). */
 const instant = z.string().trim().min(1);
 
 const definitionFields = {
