@@ -57,7 +57,7 @@ export async function main(argv: string[], io: Io = processIo, env: NodeJS.Proce
   }
   let plan: Plan;
   try {
-    plan = Plan.open(parsed.globals.db ?? defaultPlanPath(env));
+    plan = Plan.open(parsed.globals.db ?? defaultPlanPath(env), { quickCheck: 'small' });
   } catch (e) {
     report(io, parsed.globals.json || parsed.batch, e);
     return 1;

@@ -5,6 +5,7 @@
  */
 import { addressKey, containsPrefix, formatAddress, formatCidr, halves, keyValue, parseAddress, samePrefix, type Prefix } from '../../shared/cidr';
 import { ENTITIES, changedColumns, type EntityName } from '../journal/entities';
+import { storageProblems } from '../db/open';
 import type { Plan } from '../plan';
 import { prefixOf } from './carve';
 import { hasData, ipsWhere, leafHolding, subnetsWhere, type SubnetRow } from './rows';
@@ -28,6 +29,7 @@ export function checkPlan(plan: Plan): Violation[] {
   const add = (code: string, message: string) => {
     if (out.length < LIMIT) out.push({ code, message });
   };
+  for (const problem of storageProblems(plan.sqlite)) add('STORAGE', problem);
   const withIps = new Set((plan.q('SELECT DISTINCT subnet_id AS id FROM ip_addresses').all() as Array<{ id: number }>).map((r) => r.id));
   const rows = subnetsWhere(plan, 'ORDER BY space_id, ip_version, net, prefix_len').iterate();
   const stack: Frame[] = [];
