@@ -3,7 +3,7 @@
  * the engine in a worker thread, IPC only through the security wrapper, and the app:// scheme serving
  * the built renderer with a strict CSP.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join, normalize, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import { defaultPlanPath } from '../db/paths';
 import { workerEngine, type Engine } from './engine';
 import { IpcRegistry, MENU_CHANNEL, type IpcMainLike } from './ipc';
 import { menuTemplate, type MenuCommand } from './menu';
+import { SecretKeeper, secretChannels, withKeptSecrets } from './secrets';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, navigationDecision, permissionGranted, windowOpenDecision, windowOptions } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -101,7 +102,12 @@ app.whenReady().then(async () => {
     return;
   }
   const open = engine;
-  registry.registerAll((method, args) => open.call(method, args), { windowId: () => window?.webContents.id ?? null });
+  // rDNS keys the planner keeps in the OS keychain: saved through the shell's channels, handed to rdns.push here.
+  let kept: SecretKeeper | null = null;
+  const keeper = () => (kept ??= new SecretKeeper(safeStorage, join(app.getPath('userData'), 'rdns-keys.json'), file));
+  const policy = { windowId: () => window?.webContents.id ?? null };
+  registry.registerAll((method, args) => open.call(method, withKeptSecrets(method, args, keeper)), policy);
+  registry.registerShell(secretChannels(keeper), policy);
   registry.verify();
 
   Menu.setApplicationMenu(

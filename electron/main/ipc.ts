@@ -6,6 +6,7 @@
  * origin, names a method of the contract, and its payload passes the method's zod schema; all of that is
  * checked before the engine is asked. Refusals answer in the `reply` shape with code FORBIDDEN or INVALID_ARGUMENT.
  */
+import type { z } from 'zod';
 import { contract, METHOD_NAMES, type MethodName, type Reply } from '../../shared/api/contract';
 import { describeIssues } from '../api/handlers';
 import { isAppUrl } from './security';
@@ -63,6 +64,27 @@ export function secureHandler(method: MethodName, engine: EngineCall, policy: Tr
   };
 }
 
+/**
+ * A channel of the desktop shell itself, outside the contract (the keychain of secrets.ts): same gate as a
+ * contract method (sender check, then its strict zod schema), answered in the reply shape.
+ */
+export interface ShellChannel {
+  channel: string;
+  args: z.ZodType;
+  handle(args: unknown): unknown;
+}
+
+/** Wraps one shell channel: sender check, then schema check, then the handler. */
+export function secureShellHandler(def: ShellChannel, policy: TrustPolicy) {
+  return async (event: InvokeEventLike, raw: unknown): Promise<unknown> => {
+    const problem = senderProblem(event, policy);
+    if (problem) return { ok: false, error: { code: 'FORBIDDEN', message: `${def.channel}: ${problem}` } };
+    const parsed = def.args.safeParse(raw ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${def.channel}: ${describeIssues(parsed.error)}` } };
+    return def.handle(parsed.data);
+  };
+}
+
 /** The part of Electron's ipcMain the registry touches. */
 export interface IpcMainLike {
   handle(channel: string, listener: (event: never, ...args: unknown[]) => unknown): void;
@@ -115,7 +137,19 @@ export class IpcRegistry {
     }
   }
 
-  /** Throws unless exactly the contract's channels are handled, all through the wrapper, and nothing listens with `on`. */
+  /** The shell's own channels (never a contract channel, the menu channel or one already taken), each through secureShellHandler. */
+  registerShell(channels: ShellChannel[], policy: TrustPolicy): void {
+    if (!this.original) throw new IpcGuardError('lock() the registry before registering handlers');
+    for (const def of channels) {
+      const taken = def.channel.startsWith(CHANNEL_PREFIX) || def.channel === MENU_CHANNEL || this.registered.has(def.channel);
+      if (taken) throw new IpcGuardError(`the shell channel ${def.channel} is taken or uses a reserved prefix`);
+      const handler = secureShellHandler(def, policy);
+      this.original(def.channel, ((event: InvokeEventLike, raw: unknown) => handler(event, raw)) as never);
+      this.registered.add(def.channel);
+    }
+  }
+
+  /** Throws unless exactly the contract's channels (and the shell's registered ones) are handled, all through the wrapper, and nothing listens with `on`. */
   verify(): void {
     const missing = METHOD_NAMES.map(channelOf).filter((c) => !this.registered.has(c));
     if (missing.length) throw new IpcGuardError(`IPC handlers missing for ${missing.join(', ')}`);

@@ -1,13 +1,15 @@
 /**
  * The preload (sandboxed, context-isolated): exposes `window.fluxplan`, one function per method of the
  * contract, each on its own IPC channel; there is no generic invoke. `window.fluxplanShell` carries the
- * menu commands main sends (undo, redo, find, views).
+ * menu commands main sends (undo, redo, find, views) and the keychain for rDNS provider keys: status,
+ * save and remove, never a way to read a key back.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { METHOD_NAMES, type MethodName } from '../../shared/api/contract';
 
 const CHANNEL_PREFIX = 'fluxplan:';
 const MENU_CHANNEL = 'fluxplan-menu';
+const SECRETS_CHANNEL_PREFIX = 'fluxplan-secrets:';
 
 const api = Object.freeze(
   Object.fromEntries(METHOD_NAMES.map((method: MethodName) => [method, (args?: unknown) => ipcRenderer.invoke(`${CHANNEL_PREFIX}${method}`, args ?? {})])),
@@ -25,5 +27,10 @@ contextBridge.exposeInMainWorld(
       ipcRenderer.on(MENU_CHANNEL, handler);
       return () => ipcRenderer.removeListener(MENU_CHANNEL, handler);
     },
+    secrets: Object.freeze({
+      status: () => ipcRenderer.invoke(`${SECRETS_CHANNEL_PREFIX}status`, {}),
+      save: (provider: string, secret: string) => ipcRenderer.invoke(`${SECRETS_CHANNEL_PREFIX}save`, { provider, secret }),
+      remove: (provider: string) => ipcRenderer.invoke(`${SECRETS_CHANNEL_PREFIX}remove`, { provider }),
+    }),
   }),
 );

@@ -7,16 +7,59 @@ import { DialogHost } from './ui/Dialogs';
 import { Inspector } from './ui/Inspector';
 import { Search, type SearchHandle } from './ui/Search';
 import { JournalView, LocationsView, VlansView } from './views/CatalogViews';
+import { LogView } from './views/provisioning/LogView';
+import { ProductsView } from './views/provisioning/ProductsView';
+import { ServicesView } from './views/provisioning/ServicesView';
+import { RdnsView } from './views/rdns/RdnsView';
+import { usePendingTotal } from './views/rdns/usePending';
 import { TableView } from './views/TableView';
+import { TransitView } from './views/transit/TransitView';
 import type { View } from './store';
 
-const NAV: Array<{ view: View; label: string; icon: string }> = [
-  { view: 'map', label: 'Map', icon: '◧' },
-  { view: 'table', label: 'Table', icon: '☰' },
-  { view: 'locations', label: 'Locations', icon: '⌂' },
-  { view: 'vlans', label: 'VLANs', icon: '⋮⋮' },
-  { view: 'journal', label: 'Journal', icon: '↺' },
+/** The rail, in groups: the tree; provisioning; billing and DNS; the catalog and history. */
+const NAV: Array<Array<{ view: View; label: string; icon: string }>> = [
+  [
+    { view: 'map', label: 'Map', icon: '◧' },
+    { view: 'table', label: 'Table', icon: '☰' },
+  ],
+  [
+    { view: 'services', label: 'Services', icon: '⚙' },
+    { view: 'products', label: 'Products', icon: '▦' },
+    { view: 'log', label: 'Log', icon: '≣' },
+  ],
+  [
+    { view: 'transit', label: 'Transit', icon: '∿' },
+    { view: 'rdns', label: 'rDNS', icon: '⇄' },
+  ],
+  [
+    { view: 'locations', label: 'Locations', icon: '⌂' },
+    { view: 'vlans', label: 'VLANs', icon: '⋮⋮' },
+    { view: 'journal', label: 'Journal', icon: '↺' },
+  ],
 ];
+
+function Rail() {
+  const store = useAppStore();
+  const view = useApp((s) => s.view);
+  const pending = usePendingTotal();
+  return (
+    <nav className="rail" aria-label="Screens">
+      {NAV.map((group, g) => (
+        <div key={g} className="rail-group">
+          {group.map((n) => (
+            <button key={n.view} type="button" className={view === n.view ? 'on' : ''} aria-current={view === n.view ? 'page' : undefined} onClick={() => store.getState().setView(n.view)}>
+              <span className="ico" aria-hidden>{n.icon}</span>
+              <span className="lbl">{n.label}</span>
+              {n.view === 'rdns' && pending > 0 && (
+                <span className="badge" title={`${pending} PTR change${pending === 1 ? '' : 's'} waiting to be pushed`} data-testid="rdns-pending-badge">{pending > 999 ? '999+' : pending}</span>
+              )}
+            </button>
+          ))}
+        </div>
+      ))}
+    </nav>
+  );
+}
 
 function editable(el: Element | null): boolean {
   if (!el) return false;
@@ -237,7 +280,8 @@ function Shell() {
     const onKey = (e: KeyboardEvent) => {
       const st = store.getState();
       const mod = e.ctrlKey || e.metaKey;
-      if (st.dialog) return;
+      // A dialog owns the keyboard: the store's, or a screen's own (any modal on screen).
+      if (st.dialog || document.querySelector('.scrim')) return;
       const inField = editable(document.activeElement);
       if (mod && (e.key === 'z' || e.key === 'Z' || e.key === 'y') && !inField && !desktop) {
         e.preventDefault();
@@ -287,17 +331,15 @@ function Shell() {
   return (
     <div className={ready ? 'app' : 'app loading'}>
       <TopBar search={search} />
-      <nav className="rail" aria-label="Screens">
-        {NAV.map((n) => (
-          <button key={n.view} type="button" className={view === n.view ? 'on' : ''} aria-current={view === n.view ? 'page' : undefined} onClick={() => store.getState().setView(n.view)}>
-            <span className="ico" aria-hidden>{n.icon}</span>
-            <span className="lbl">{n.label}</span>
-          </button>
-        ))}
-      </nav>
+      <Rail />
       <main className="content">
         {view === 'map' && <MapScreen />}
         {view === 'table' && <TableView />}
+        {view === 'services' && <ServicesView />}
+        {view === 'products' && <ProductsView />}
+        {view === 'log' && <LogView />}
+        {view === 'transit' && <TransitView />}
+        {view === 'rdns' && <RdnsView />}
         {view === 'locations' && <LocationsView />}
         {view === 'vlans' && <VlansView />}
         {view === 'journal' && <JournalView />}

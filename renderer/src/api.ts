@@ -10,10 +10,28 @@ export type Transport = <M extends MethodName>(method: M, args: MethodArgs<M> | 
 /** What the preload exposes: one function per method of the contract, nothing generic. */
 export type PreloadApi = { readonly [M in MethodName]: (args?: MethodArgs<M>) => Promise<Reply<M>> };
 
+/** The shell's own answers (keychain channels), in the contract's reply shape. */
+export type ShellReply<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
+
+export interface KeychainStatus {
+  available: boolean;
+  reason: string | null;
+  providers: Array<{ provider: string; saved_at: string }>;
+}
+
+/** rDNS provider keys kept in the OS keychain by the desktop's main process: nothing here reads a key back. */
+export interface SecretsBridge {
+  status(): Promise<ShellReply<KeychainStatus>>;
+  save(provider: string, secret: string): Promise<ShellReply<{ provider: string; saved_at: string }>>;
+  remove(provider: string): Promise<ShellReply<{ provider: string; removed: boolean }>>;
+}
+
 export interface ShellBridge {
   readonly platform: string;
   onMenu(listener: (command: string) => void): () => void;
   setTitle?(title: string): void;
+  /** Desktop only. */
+  secrets?: SecretsBridge;
 }
 
 declare global {

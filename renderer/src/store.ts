@@ -8,7 +8,7 @@ import { ApiError, errorMessage, type Api } from './api';
 import { adjacent, contains, prefix } from './cidr';
 import { ROW_PITCH, WORLD, spanAlong, type BrowseNode, type Camera, type ScaleMode, type TreeData } from './map/layout';
 
-export type View = 'map' | 'table' | 'locations' | 'vlans' | 'journal';
+export type View = 'map' | 'table' | 'services' | 'products' | 'log' | 'transit' | 'rdns' | 'locations' | 'vlans' | 'journal';
 export type Family = 4 | 6;
 type Info = MethodResult<'plan.info'>;
 type Location = MethodResult<'location.list'>['locations'][number];
@@ -54,6 +54,8 @@ export interface State extends TreeData {
   customers: Customer[];
 
   view: View;
+  /** What a screen should show when it opens (a service, a product, a transit service), set by open(). */
+  picked: Partial<Record<View, string>>;
   space: string;
   family: Family;
   mode: ScaleMode;
@@ -83,6 +85,8 @@ export interface State extends TreeData {
 export interface Actions {
   init(): Promise<void>;
   setView(view: View): void;
+  /** Switches to a screen with one of its items selected (a link from another screen). */
+  open(view: View, item: string): void;
   setSpace(space: string): Promise<void>;
   setFamily(family: Family): Promise<void>;
   setMode(mode: ScaleMode): void;
@@ -228,6 +232,7 @@ export const createStore = (api: Api) =>
       vlans: [],
       customers: [],
       view: 'map',
+      picked: {},
       space: 'global',
       family: 4,
       mode: 'log',
@@ -263,6 +268,10 @@ export const createStore = (api: Api) =>
 
       setView(view) {
         set({ view });
+      },
+
+      open(view, item) {
+        set({ view, picked: { ...get().picked, [view]: item } });
       },
 
       async setSpace(space) {

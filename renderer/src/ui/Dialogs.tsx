@@ -2,39 +2,15 @@
  * The carving dialogs. Each previews before it changes anything (split: the children it makes;
  * allocate: the engine's dry run), then runs one API method; refusals show the engine's message.
  */
-import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { MethodResult } from '../../../shared/api/contract';
 import type { SubnetView } from '../../../shared/api/types';
 import { errorMessage } from '../api';
 import { humanCount, prefix, splitPreview, splitTargets, tryPrefix } from '../cidr';
 import { useApp, useAppStore } from '../context';
 import { CustomerInput, Field, LocationSelect, VlanSelect } from './Field';
-
-function Modal({ title, subtitle, children, onClose, testid }: { title: string; subtitle?: string; children: ReactNode; onClose: () => void; testid: string }) {
-  useEffect(() => {
-    const k = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', k);
-    return () => window.removeEventListener('keydown', k);
-  }, [onClose]);
-  return (
-    <div className="scrim" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-modal="true" aria-label={title} data-testid={testid}>
-        <header>
-          <h2>{title}</h2>
-          {subtitle && <div className="modal-sub mono">{subtitle}</div>}
-          <button type="button" className="icon close" aria-label="Close" onClick={onClose}>×</button>
-        </header>
-        {children}
-      </div>
-    </div>
-  );
-}
-
-function ErrorLine({ text }: { text: string | null }) {
-  return text ? <div className="form-error" role="alert">{text}</div> : null;
-}
+import { ErrorLine, Modal } from './Modal';
+import { useQuery } from './useQuery';
 
 /** Creates the customer first when the planner typed a new ID. */
 async function ensureCustomer(store: ReturnType<typeof useAppStore>, id: string): Promise<boolean> {
@@ -319,12 +295,28 @@ export function EditDialog({ cidr, node }: { cidr: string; node: SubnetView }) {
   const [description, setDescription] = useState(node?.description ?? '');
   const [pool, setPool] = useState(!!node?.is_ip_pool);
   const [customer, setCustomer] = useState(node?.customer ?? '');
+  const [service, setService] = useState(node?.service ?? '');
+  const [device, setDevice] = useState(node?.device ?? '');
   const [error, setError] = useState<string | null>(null);
+  const allocated = node?.allocation_status === 'allocated';
+  const services = useQuery('service.list', allocated ? {} : null).data?.services ?? [];
+  const devices = useQuery('device.list', allocated ? {} : null).data?.devices ?? [];
   const leaf = node?.allocation_status !== 'subdivided';
   const effLocation = location || (node?.location ? null : node?.effective_location) || null;
+  /** Only what changed, so that one subnet.set (one undo step) carries the whole edit; "" clears a link. */
+  const relink = () => {
+    if (!allocated) return {};
+    const out: { customer?: string | null; service?: string | null; device?: string | null } = {};
+    if (customer.trim() !== (node.customer ?? '')) out.customer = customer.trim() || null;
+    if (service.trim() !== (node.service ?? '')) out.service = service.trim() || null;
+    if (device !== (node.device ?? '')) out.device = device || null;
+    return out;
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const st = store.getState();
+    const links = relink();
+    if (links.customer && !(await ensureCustomer(store, links.customer))) return setError(store.getState().toasts.at(-1)?.text ?? 'refused');
     const r = await st.mutate(
       'subnet.set',
       {
@@ -334,22 +326,11 @@ export function EditDialog({ cidr, node }: { cidr: string; node: SubnetView }) {
         vlan: vlan ? Number(vlan) : null,
         description: description.trim() ? description.trim() : null,
         ...(leaf && node?.allocation_status === 'unallocated' ? { ip_pool: pool } : {}),
+        ...links,
       },
-      { cidr, ok: () => `Saved ${cidr}` },
+      { cidr, ok: () => (links.customer !== undefined ? `Saved ${cidr} (now ${links.customer ?? 'no customer'})` : `Saved ${cidr}`) },
     );
     if (!r) return setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
-    if (node?.allocation_status === 'allocated' && customer.trim() !== (node.customer ?? '')) {
-      // The engine keeps a subnet's customer with its allocation: reassigning is release, then allocate to the new one.
-      if (!(await ensureCustomer(store, customer))) return;
-      const released = await st.mutate('subnet.release', { space: st.space, cidr }, { cidr });
-      if (!released) return setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
-      const again = await st.mutate(
-        'allocate.subnet',
-        { space: st.space, cidr, ...(customer.trim() ? { customer: customer.trim() } : {}), ...(r.subnet.vlan !== null ? { vlan: r.subnet.vlan } : {}), ...(r.subnet.description ? { description: r.subnet.description } : {}) },
-        { cidr, ok: () => `Reassigned ${cidr} to ${customer.trim() || 'no customer'}` },
-      );
-      if (!again) return setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
-    }
     close();
   };
   return (
@@ -363,8 +344,33 @@ export function EditDialog({ cidr, node }: { cidr: string; node: SubnetView }) {
             {(id) => <VlanSelect id={id} location={effLocation} value={vlan} onChange={setVlan} emptyLabel="inherit / none" />}
           </Field>
           <Field label="Description">{(id) => <input id={id} name="description" value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
-          {node?.allocation_status === 'allocated' ? (
-            <Field label="Customer" hint="changing it releases and re-allocates the block (two undo steps)">{(id) => <CustomerInput id={id} value={customer} onChange={setCustomer} />}</Field>
+          {allocated ? (
+            <>
+              <Field label="Customer">{(id) => <CustomerInput id={id} value={customer} onChange={setCustomer} />}</Field>
+              <Field label="Service">
+                {(id) => (
+                  <>
+                    <input id={id} name="service" list={`${id}-services`} value={service} onChange={(e) => setService(e.target.value)} placeholder="service ID" autoComplete="off" />
+                    <datalist id={`${id}-services`}>
+                      {services.map((s) => (
+                        <option key={s.id} value={s.service}>{[s.customer, s.product].filter(Boolean).join(' · ')}</option>
+                      ))}
+                    </datalist>
+                  </>
+                )}
+              </Field>
+              <Field label="Device">
+                {(id) => (
+                  <select id={id} name="device" value={device} onChange={(e) => setDevice(e.target.value)}>
+                    <option value="">none</option>
+                    {device && !devices.some((d) => d.name === device) && <option value={device}>{device}</option>}
+                    {devices.map((d) => (
+                      <option key={d.id} value={d.name}>{d.name}{d.location ? ` · ${d.location}` : ''}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </>
           ) : null}
         </div>
         {leaf && node?.allocation_status === 'unallocated' ? (

@@ -5,6 +5,8 @@ import { errorMessage } from '../api';
 import { addresses, humanCount, prefix } from '../cidr';
 import { useApp, useAppStore } from '../context';
 import { STATUS_LABEL, pct, statusOf } from '../status';
+import { PatternDialog } from '../views/rdns/PatternDialog';
+import { PtrCell } from '../views/rdns/PtrCell';
 
 type Detail = MethodResult<'subnet.get'>;
 type Ips = MethodResult<'ip.list'>['ips'];
@@ -47,6 +49,7 @@ export function Inspector() {
   const [history, setHistory] = useState<History>([]);
   const [capacity, setCapacity] = useState<Capacity | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [pattern, setPattern] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -200,7 +203,7 @@ export function Inspector() {
       <dl className="fields">
         <Row k="Status">{STATUS_LABEL[status]}{s.effectively_unavailable && !s.is_unavailable ? ' (inside parked space)' : ''}</Row>
         <Row k="Customer" mono>{s.customer}</Row>
-        <Row k="Service" mono>{s.service}</Row>
+        <Row k="Service" mono>{s.service ? <button type="button" className="link inline mono" title="Open the service" onClick={() => st.open('services', s.service!)}>{s.service}</button> : null}</Row>
         <Row k="Device">{s.device}</Row>
         <Row k="Description">{s.description}</Row>
         <Row k="Location">{inherited(s.location, s.effective_location)}</Row>
@@ -214,17 +217,22 @@ export function Inspector() {
 
       {leaf && (s.is_ip_pool || ips.length > 0) && (
         <section>
-          <div className="section-title">Addresses <span className="muted">{ips.length}</span></div>
+          <div className="section-title">
+            Addresses <span className="muted">{ips.length}</span>
+            {ips.length > 0 && <button type="button" className="link right" onClick={() => setPattern(s.cidr)}>Fill PTRs…</button>}
+          </div>
           {ips.length === 0 ? (
             <div className="hint pad">No address handed out yet.</div>
           ) : (
-            <table className="mini" data-testid="ip-table">
+            <table className="mini ip-table" data-testid="ip-table">
               <tbody>
                 {ips.map((ip) => (
                   <tr key={ip.id}>
-                    <td className="mono">{ip.address}</td>
-                    <td>{ip.customer ?? ip.device ?? (ip.is_unavailable ? 'parked' : '')}</td>
-                    <td className="muted">{ip.purpose ?? ''}</td>
+                    <td className="mono">
+                      {ip.address}
+                      <div className="ip-who">{[ip.customer ?? ip.device ?? (ip.is_unavailable ? 'parked' : null), ip.purpose, ip.is_management ? 'mgmt' : null].filter(Boolean).join(' · ')}</div>
+                    </td>
+                    <td className="ptr-col"><PtrCell space={space} address={ip.address} rdns={ip.rdns} pushedAt={ip.rdns_updated_at} /></td>
                     <td className="row-actions">
                       <button type="button" className="link" onClick={() => run('ip.release', { space, address: ip.address }, `Released ${ip.address}`)}>release</button>
                     </td>
@@ -235,6 +243,8 @@ export function Inspector() {
           )}
         </section>
       )}
+
+      {pattern && <PatternDialog cidr={pattern} onClose={() => setPattern(null)} />}
 
       <section>
         <div className="section-title">Journal</div>

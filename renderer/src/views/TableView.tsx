@@ -1,11 +1,15 @@
-/** Every subnet as a virtualized table: the engine sorts, filters and pages; only visible rows are mounted. */
+/**
+ * The table screen: every subnet (the engine sorts, filters and pages) or every address record with its
+ * PTR name; virtualized, only visible rows are mounted.
+ */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { MethodArgs } from '../../../shared/api/contract';
 import type { SubnetView } from '../../../shared/api/types';
 import { errorMessage } from '../api';
 import { useApp, useAppStore } from '../context';
 import { STATUS_LABEL, statusOf } from '../status';
+import { AddressTable } from './AddressTable';
 
 type Sort = NonNullable<MethodArgs<'subnet.list'>['sort']>;
 type StatusFilter = NonNullable<MethodArgs<'subnet.list'>['status']>;
@@ -22,6 +26,17 @@ const COLUMNS: Array<{ key: Sort; label: string; width: string }> = [
 ];
 
 export function TableView() {
+  const [mode, setMode] = useState<'subnets' | 'addresses'>('subnets');
+  const modes = (
+    <div className="seg-light" role="radiogroup" aria-label="Rows">
+      <button type="button" role="radio" aria-checked={mode === 'subnets'} className={mode === 'subnets' ? 'on' : ''} onClick={() => setMode('subnets')}>Subnets</button>
+      <button type="button" role="radio" aria-checked={mode === 'addresses'} className={mode === 'addresses' ? 'on' : ''} onClick={() => setMode('addresses')}>Addresses &amp; PTRs</button>
+    </div>
+  );
+  return mode === 'subnets' ? <SubnetTable modes={modes} /> : <AddressTable modes={modes} />;
+}
+
+function SubnetTable({ modes }: { modes: ReactNode }) {
   const store = useAppStore();
   const space = useApp((s) => s.space);
   const info = useApp((s) => s.info);
@@ -117,6 +132,7 @@ export function TableView() {
   return (
     <div className="table-view" data-testid="table-view">
       <div className="filters">
+        {modes}
         <input type="search" placeholder="Filter by CIDR, customer, description" value={text} onChange={(e) => setText(e.target.value)} aria-label="Filter" />
         <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)} aria-label="Status filter">
           <option value="any">every status</option>
