@@ -4,7 +4,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'locations' | 'vlans' | 'journal'}`;
+export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'services' | 'products' | 'log' | 'transit' | 'rdns' | 'locations' | 'vlans' | 'journal'}`;
 
 export interface MenuHooks {
   send(command: MenuCommand): void;
@@ -44,9 +44,17 @@ export function menuTemplate(h: MenuHooks): MenuItemConstructorOptions[] {
     submenu: [
       { label: 'Map', accelerator: 'CmdOrCtrl+1', click: send('view:map') },
       { label: 'Table', accelerator: 'CmdOrCtrl+2', click: send('view:table') },
-      { label: 'Locations', accelerator: 'CmdOrCtrl+3', click: send('view:locations') },
-      { label: 'VLANs', accelerator: 'CmdOrCtrl+4', click: send('view:vlans') },
-      { label: 'Journal', accelerator: 'CmdOrCtrl+5', click: send('view:journal') },
+      { type: 'separator' },
+      { label: 'Services', accelerator: 'CmdOrCtrl+3', click: send('view:services') },
+      { label: 'Products', accelerator: 'CmdOrCtrl+4', click: send('view:products') },
+      { label: 'Provisioning Log', accelerator: 'CmdOrCtrl+5', click: send('view:log') },
+      { type: 'separator' },
+      { label: 'Transit', accelerator: 'CmdOrCtrl+6', click: send('view:transit') },
+      { label: 'Reverse DNS', accelerator: 'CmdOrCtrl+7', click: send('view:rdns') },
+      { type: 'separator' },
+      { label: 'Locations', accelerator: 'CmdOrCtrl+8', click: send('view:locations') },
+      { label: 'VLANs', accelerator: 'CmdOrCtrl+9', click: send('view:vlans') },
+      { label: 'Journal', click: send('view:journal') },
       { type: 'separator' },
       { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: send('zoom-in') },
       { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: send('zoom-out') },
