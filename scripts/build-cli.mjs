@@ -14,3 +14,17 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// The import worker runs in a thread of its own (electron/import/job.ts starts it next to the CLI bundle).
+await build({
+  entryPoints: ['electron/import/worker.ts'],
+  outfile: 'dist/import-worker.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});

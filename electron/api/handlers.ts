@@ -8,10 +8,12 @@ import { FluxError, isFluxError } from '../../shared/errors';
 import { allocatorHandlers } from '../allocator/handlers';
 import { billingHandlers } from '../billing/handlers';
 import { catalogHandlers } from '../catalog/handlers';
+import { importHandlers } from '../import/handlers';
 import { journalHandlers } from '../journal/handlers';
 import { provisioningHandlers } from '../provisioning/handlers';
 import type { Plan } from '../plan';
 import { rdnsHandlers } from '../rdns/handlers';
+import { syncHandlers } from '../sync/handlers';
 import { treeHandlers } from '../tree/handlers';
 import { browseHandlers } from '../tree/browse';
 import type { HandlerMap } from './handler';
@@ -25,6 +27,8 @@ export const handlers: HandlerMap<MethodName> = {
   ...browseHandlers,
   ...rdnsHandlers,
   ...billingHandlers,
+  ...syncHandlers,
+  ...importHandlers,
 };
 
 export function isMethod(name: string): name is MethodName {

@@ -5,6 +5,8 @@
 import type { MethodName } from '../../shared/api/contract';
 import { rdnsCommands } from '../rdns/commands';
 import { billingCommands } from '../billing/commands';
+import { syncCommands } from '../sync/commands';
+import { importCommands } from '../import/commands';
 
 export type FlagType = 'string' | 'int' | 'bool' | 'list' | 'nullable-string' | 'nullable-int' | 'json';
 
@@ -169,6 +171,8 @@ export const COMMANDS: Command[] = [
   { words: ['redo'], method: 'journal.redo', positionals: [], flags: [], summary: 'redo the last undone action' },
   ...rdnsCommands,
   ...billingCommands,
+  ...syncCommands,
+  ...importCommands,
 ];
 
 /** Options every command accepts, anywhere on the line. */

@@ -310,3 +310,164 @@ export const transitSamples = sqliteTable('transit_samples', {
   in_value: integer('in_value').notNull(),
   out_value: integer('out_value').notNull(),
 });
+
+// ---- sync with the FluxBilling tenant (electron/sync). Sync state is never journaled.
+
+/** A tenant this plan syncs with. The token is never stored here: only where to read it (a file only its owner can read). */
+export const syncRemotes = sqliteTable('sync_remotes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  url: text('url').notNull(),
+  /** 'file': secret_ref is the path of the token file. Other sources (the desktop's safeStorage) plug in behind the same interface. */
+  secret_kind: text('secret_kind').notNull().default('file'),
+  secret_ref: text('secret_ref').notNull(),
+  /** A PEM file of extra certificate authorities to trust (a staging tenant with its own CA); null: the system's. */
+  ca_file: text('ca_file'),
+  timeout_ms: integer('timeout_ms'),
+  /** The tenant's identity, learned on the first sync; a different one is refused. */
+  tenant: text('tenant'),
+  /** The tenant version this plan has pulled through; null until the first sync. */
+  version: integer('version'),
+  /** Local journal batches up to this id are in the tenant (cloned, sent on the first sync, or pushed). */
+  floor_batch: integer('floor_batch').notNull().default(0),
+  last_sync: text('last_sync'),
+  last_attempt: text('last_attempt'),
+  /** 1 when the last contact worked, 0 when it failed; null before any. */
+  online: integer('online'),
+  last_error: text('last_error'),
+  /** The tenant version seen on the last contact. */
+  tenant_version: integer('tenant_version'),
+  ...times,
+});
+
+/** Local batches a changeset carried to the tenant. */
+export const syncPushed = sqliteTable(
+  'sync_pushed',
+  {
+    remote_id: integer('remote_id').notNull(),
+    batch_id: integer('batch_id').notNull(),
+    /** null: nothing had to be sent (the batch's changes were already the tenant's, or cancelled out). */
+    changeset_id: text('changeset_id'),
+    version: integer('version'),
+    pushed_at: text('pushed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.remote_id, t.batch_id] })],
+);
+
+/** Changesets this plan sent: pulled back, they are skipped; `state` says whether the tenant has it. */
+export const syncSent = sqliteTable(
+  'sync_sent',
+  {
+    remote_id: integer('remote_id').notNull(),
+    id: text('id').notNull(),
+    base_version: integer('base_version').notNull(),
+    /** 'sending' (no answer yet), 'landed', 'refused'. */
+    state: text('state').notNull(),
+    version: integer('version'),
+    /** JSON: the local batch ids it carries. */
+    batches: text('batches').notNull(),
+    /** The highest local batch id when it was built. */
+    max_batch: integer('max_batch').notNull(),
+    changes: integer('changes').notNull(),
+    created_at: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.remote_id, t.id] })],
+);
+
+/** What the tenant holds for rows whose local state differs from it and is not yet pushed (or is in conflict). */
+export const syncShadow = sqliteTable(
+  'sync_shadow',
+  {
+    remote_id: integer('remote_id').notNull(),
+    /** keyString: "subnet global 10.0.0.0/24". */
+    key: text('key').notNull(),
+    entity: text('entity').notNull(),
+    /** JSON {key, state}; state null: the tenant has no such row. */
+    row: text('row').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.remote_id, t.key] })],
+);
+
+/** Conflicts found by sync, with both sides' values: resolved ones stay, so nothing is lost. */
+export const syncConflicts = sqliteTable(
+  'sync_conflicts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    remote_id: integer('remote_id').notNull(),
+    /** 'field', 'allocation' or 'delete'. */
+    kind: text('kind').notNull(),
+    entity: text('entity').notNull(),
+    /** keyString of the contested row (for a subtree, its top). */
+    row: text('row').notNull(),
+    /** JSON key of that row. */
+    key: text('key').notNull(),
+    /** A contested subtree (subnets): its CIDR; null when only the row itself is contested. */
+    region: text('region'),
+    /** JSON array of the contested fields of the row. */
+    fields: text('fields').notNull(),
+    /** JSON: the row's state on each side (null: no such row). */
+    mine: text('mine'),
+    theirs: text('theirs'),
+    /** JSON array of every differing row in the region: {entity, key, mine, theirs}. */
+    rows: text('rows').notNull(),
+    status: text('status').notNull().default('open'),
+    /** 'mine', 'theirs' or 'reallocate'. */
+    resolution: text('resolution'),
+    /** JSON: what the resolution did (re-allocated blocks). */
+    outcome: text('outcome'),
+    version: integer('version'),
+    created_at: text('created_at').notNull(),
+    updated_at: text('updated_at').notNull(),
+    resolved_at: text('resolved_at'),
+  },
+  (t) => [index('sync_conflicts_open').on(t.remote_id, t.status)],
+);
+
+// ---- the tenant emulator (electron/sync/tenant): a plan that serves the sync protocol, for tests and staging.
+
+/** Every changeset the tenant committed, in version order. */
+export const tenantChangesets = sqliteTable('tenant_changesets', {
+  version: integer('version').primaryKey(),
+  id: text('id').notNull().unique(),
+  base_version: integer('base_version').notNull(),
+  labels: text('labels').notNull(),
+  changes: integer('changes').notNull(),
+  created_at: text('created_at').notNull(),
+});
+
+/** The changes of each committed changeset, as they were posted, for GET /changes. */
+export const tenantChanges = sqliteTable(
+  'tenant_changes',
+  {
+    version: integer('version').notNull(),
+    seq: integer('seq').notNull(),
+    change: text('change').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.seq] })],
+);
+
+/** The first answer to every changeset id: the same id posted again gets it back and changes nothing. */
+export const tenantAnswers = sqliteTable('tenant_answers', {
+  id: text('id').primaryKey(),
+  status: integer('status').notNull(),
+  body: text('body').notNull(),
+  version: integer('version'),
+  created_at: text('created_at').notNull(),
+});
+
+/** The version that last changed each row (rows never changed through sync have none: version 0). */
+export const tenantRowVersions = sqliteTable('tenant_row_versions', {
+  key: text('key').primaryKey(),
+  version: integer('version').notNull(),
+});
+
+// ---- spreadsheet import (electron/import). Named column mappings; settings-like, not journaled.
+
+/** A saved import mapping: header overrides and status words, by name. */
+export const importProfiles = sqliteTable('import_profiles', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  /** JSON: {"mapping": {header: field or null}, "statuses": {value: meaning}}. */
+  config: text('config').notNull(),
+  ...times,
+});

@@ -7,6 +7,8 @@ import { ipamConfig } from '../provisioning/ipam-config';
 import { method } from './method';
 import { rdnsContract } from './contract-rdns';
 import { billingContract } from './contract-billing';
+import { syncContract } from './contract-sync';
+import { importContract } from './contract-import';
 import { batchView, capacityView, ipView, logEntry, subnetView, violation } from './types';
 
 const space = z.string().min(1).default('global');
@@ -301,6 +303,8 @@ export const contract = {
   'plan.demo': method(none, z.object({ steps: z.number().int(), subnets: z.number().int(), batch: z.number().int().nullable() }), true),
   ...rdnsContract,
   ...billingContract,
+  ...syncContract,
+  ...importContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,0 +1,133 @@
+/**
+ * The import and export methods. Every one that reads a file or writes many rows runs in the import
+ * worker (job.ts) on its own connection; these handlers start, poll, wait for or cancel it.
+ */
+import { writeSync } from 'node:fs';
+import type { HandlerMap } from '../api/handler';
+import type { ImportResult, JobStatus } from '../../shared/import/schema';
+import { FluxError } from '../../shared/errors';
+import type { Plan } from '../plan';
+import { cancelJob, jobState, runJob, startJob } from './job';
+import { deleteProfile, getProfile, listProfiles, saveProfile } from './profiles';
+import { toOverrides } from './mapping';
+
+/** The argument object the worker gets (zod has filled in the defaults). */
+function importArgs(a: Record<string, unknown>): Record<string, unknown> {
+  const { progress: _progress, ...rest } = a;
+  return rest;
+}
+
+/** A batch (CLI `batch`) holds its group transaction open; the worker's connection must not wait for it. */
+function releaseGroup(plan: Plan): void {
+  if (plan.sqlite.inTransaction) plan.commitGroup();
+}
+
+/** HEADER=FIELD strings as an object, headers as the planner wrote them. */
+function asRecord(v: Record<string, unknown> | string[]): Record<string, unknown> {
+  if (!Array.isArray(v)) return { ...v };
+  return Object.fromEntries(v.map((s) => [s.slice(0, s.indexOf('=')).trim(), s.slice(s.indexOf('=') + 1).trim()]));
+}
+
+const fmt = (n: number) => n.toLocaleString('en');
+
+/** Progress on standard error: rewritten in place on a terminal, one line a second otherwise; silent for short imports. */
+function stderrProgress() {
+  const started = Date.now();
+  const tty = !!process.stderr.isTTY;
+  let last = 0;
+  let printed = false;
+  const report = (s: ReturnType<typeof jobState>) => {
+    const now = Date.now();
+    if (now - started < 500 || (!tty && now - last < 1000)) return;
+    last = now;
+    printed = true;
+    const line =
+      s.phase === 'writing'
+        ? `import: ${fmt(s.read)} rows read, ${fmt(s.checked)} checked, ${fmt(s.written)} written`
+        : s.phase === 'checking'
+          ? `import: ${fmt(s.read)} rows read, ${fmt(s.checked)} checked`
+          : `import: ${fmt(s.read)} rows read`;
+    try {
+      writeSync(2, tty ? `\r${line}\x1b[K` : `${line}\n`);
+    } catch {
+      // standard error closed: nothing to report to
+    }
+  };
+  return { report, end: () => printed && tty && writeSync(2, '\n') };
+}
+
+function pageErrors(result: ImportResult, limit: number): ImportResult {
+  return { ...result, errors: result.errors.slice(0, limit), errors_total: result.errors.length };
+}
+
+function status(id: string, errorsLimit: number): JobStatus {
+  const s = jobState(id);
+  const isExport = s.kind === 'export';
+  return {
+    job: id,
+    kind: s.kind,
+    state: s.state,
+    phase: s.phase,
+    rows_read: s.read,
+    rows_checked: s.checked,
+    rows_written: s.written,
+    error: s.error ? { code: s.error.code, message: s.error.message } : null,
+    result: !isExport && s.kind === 'import' && s.result ? pageErrors(s.result as ImportResult, errorsLimit) : null,
+    export: isExport && s.result ? (({ file, subnets, ips }) => ({ file, subnets, ips }))(s.result as { file: string; subnets: number; ips: number }) : null,
+  };
+}
+
+export const importHandlers: HandlerMap<
+  | 'import.detect' | 'import.run' | 'import.start' | 'import.status' | 'import.errors' | 'import.cancel'
+  | 'import.profile.list' | 'import.profile.get' | 'import.profile.save' | 'import.profile.delete' | 'export.run' | 'export.start'
+> = {
+  'import.detect': (plan, a) => {
+    toOverrides(a.mapping, a.statuses);
+    return runJob(plan.file, 'detect', { ...a }) as never;
+  },
+  'import.run': (plan, a) => {
+    toOverrides(a.mapping, a.statuses);
+    if (a.profile) plan.read(() => getProfile(plan, a.profile!));
+    releaseGroup(plan);
+    const progress = a.progress ? stderrProgress() : null;
+    try {
+      return runJob(plan.file, 'import', importArgs(a), progress?.report) as ImportResult;
+    } finally {
+      progress?.end();
+    }
+  },
+  'import.start': (plan, a) => {
+    toOverrides(a.mapping, a.statuses);
+    if (a.profile) plan.read(() => getProfile(plan, a.profile!));
+    releaseGroup(plan);
+    return { job: startJob(plan.file, 'import', importArgs(a)) };
+  },
+  'import.status': (_plan, a) => status(a.job, a.errors_limit),
+  'import.errors': (_plan, a) => {
+    const s = jobState(a.job);
+    if (s.kind !== 'import') throw new FluxError('INVALID_ARGUMENT', `${a.job} is an ${s.kind} job; only imports have row errors`);
+    if (s.state === 'running') throw new FluxError('CONFLICT', `The import ${a.job} is still running; its errors are known once it is done (poll import.status)`);
+    const all = ((s.result as ImportResult | null)?.errors ?? []).filter((e) => (a.code === undefined || e.code === a.code) && (a.sheet === undefined || e.sheet === a.sheet));
+    return { total: all.length, offset: a.offset, errors: all.slice(a.offset, a.offset + a.limit) };
+  },
+  'import.cancel': (_plan, a) => ({ job: a.job, state: cancelJob(a.job) }),
+
+  'import.profile.list': (plan) => plan.read(() => ({ profiles: listProfiles(plan) })),
+  'import.profile.get': (plan, a) => plan.read(() => ({ profile: getProfile(plan, a.name) })),
+  'import.profile.save': (plan, a) => {
+    toOverrides(a.mapping, a.statuses);
+    const mapping = asRecord(a.mapping) as Record<string, never>;
+    for (const k of Object.keys(mapping)) if (mapping[k] === '' || mapping[k] === 'ignore') mapping[k] = null as never;
+    return { profile: saveProfile(plan, a.name, { mapping, statuses: asRecord(a.statuses) as Record<string, never> }, a.merge) };
+  },
+  'import.profile.delete': (plan, a) => {
+    deleteProfile(plan, a.name);
+    return { deleted: a.name };
+  },
+
+  'export.run': (plan, a) => {
+    releaseGroup(plan);
+    return runJob(plan.file, 'export', { ...a }) as never;
+  },
+  'export.start': (plan, a) => ({ job: startJob(plan.file, 'export', { ...a }) }),
+};

@@ -1,0 +1,342 @@
+/**
+ * The tenant as sync sees it. Everything above this interface (pull, merge, push, conflicts) is
+ * independent of how the tenant is reached: HttpTenant speaks protocol v1 (shared/sync/protocol.ts);
+ * an adapter for a real FluxBilling API implements the same five calls.
+ *
+ * HttpTenant retries network errors, time-outs, 5xx and 429 with backoff (honouring Retry-After),
+ * posts a changeset again only under the same id, and after a time-out or a cut connection first
+ * asks the tenant whether the changeset landed. A refused token or certificate is never retried.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FluxError } from '../../shared/errors';
+import {
+  accepted,
+  API_PREFIX,
+  changesetStatus as changesetStatusSchema,
+  changesPage,
+  conflictAnswer,
+  describeZod,
+  errorAnswer,
+  invalidAnswer,
+  NDJSON,
+  retryAfterSeconds,
+  snapshotEnd,
+  snapshotHeader,
+  snapshotRow,
+  tenantStatus,
+  type Accepted,
+  type Changeset,
+  type ChangesetStatus,
+  type ChangesPage,
+  type ConflictAnswer,
+  type InvalidAnswer,
+  type SnapshotRow,
+  type TenantStatus,
+} from '../../shared/sync/protocol';
+import { LineStream, sleepSync, SyncHttp, TransportError, type HttpRequest, type HttpResponse } from './http';
+import { redact } from './secret';
+
+export type PostOutcome =
+  | { status: 200; answer: Accepted }
+  | { status: 409; answer: ConflictAnswer }
+  | { status: 422; answer: InvalidAnswer };
+
+export interface SnapshotInfo {
+  tenant: string;
+  version: number;
+  rows: number;
+}
+
+export interface TenantAdapter {
+  /** Who the tenant is, its version, and whether it holds anything. */
+  status(): TenantStatus;
+  /** One page of the changesets after `since`; follow `next` until it is null. */
+  changes(since: number, cursor: string | null): ChangesPage;
+  /** The whole plan, handed over in batches of rows in creation order. */
+  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void): SnapshotInfo;
+  /** Sends one changeset, exactly once by its id. */
+  post(changeset: Changeset): PostOutcome;
+  /** Whether a changeset landed (null: the tenant never saw it). */
+  changesetStatus(id: string): ChangesetStatus | null;
+  close(): void;
+}
+
+export interface RetryPolicy {
+  /** Attempts per request, the first included. */
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseMs: 200, maxMs: 30_000 };
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Changesets with more changes than this go as NDJSON streamed from a file. */
+export const STREAM_THRESHOLD = 20_000;
+
+export interface HttpTenantOptions {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  ca?: string;
+  retry?: Partial<RetryPolicy>;
+  /** Where each attempt is told (tests and the desktop's progress); never given headers. */
+  onEvent?: (event: string) => void;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** https, or http to this machine only. Returns the base URL without a trailing slash. */
+export function checkTenantUrl(text: string): string {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new FluxError('INVALID_ARGUMENT', `"${text}" is not a URL; give the tenant's address, e.g. https://billing.example.net`, { reason: 'URL' });
+  }
+  if (u.username || u.password) throw new FluxError('INVALID_ARGUMENT', 'the URL must not carry a user name or password; the token goes in a token file', { reason: 'URL' });
+  if (u.search || u.hash) throw new FluxError('INVALID_ARGUMENT', 'the URL must not carry a query or fragment', { reason: 'URL' });
+  const host = u.hostname.toLowerCase();
+  const loopback = LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (u.protocol === 'http:' && !loopback) {
+    throw new FluxError('INVALID_ARGUMENT', `${text}: the tenant must be reached over https (plain http is only allowed to this machine: localhost, 127.0.0.1, ::1)`, { reason: 'URL' });
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new FluxError('INVALID_ARGUMENT', `${text}: only https (and http to this machine) is supported`, { reason: 'URL' });
+  let base = `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
+  if (base.endsWith(API_PREFIX)) base = base.slice(0, -API_PREFIX.length);
+  return base;
+}
+
+export class HttpTenant implements TenantAdapter {
+  private readonly http = new SyncHttp();
+  private readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly event: (e: string) => void;
+  /** Bytes sent and received in request and answer bodies (for the benchmark). */
+  bytesOut = 0;
+  bytesIn = 0;
+
+  constructor(private readonly options: HttpTenantOptions) {
+    this.base = checkTenantUrl(options.url);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.event = options.onEvent ?? (() => {});
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { authorization: `Bearer ${this.options.token}`, accept: 'application/json', 'user-agent': 'FluxPlan-sync/1', ...extra };
+  }
+
+  private req(method: 'GET' | 'POST', path: string, extra: Partial<HttpRequest> = {}): HttpRequest {
+    return { method, url: `${this.base}${API_PREFIX}${path}`, timeoutMs: this.timeoutMs, ...(this.options.ca ? { ca: this.options.ca } : {}), ...extra, headers: this.headers(extra.headers) };
+  }
+
+  /** The wait before attempt n (n >= 1), at least what the tenant asked for. */
+  private backoff(n: number, retryAfter: number | null): number {
+    const exp = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (n - 1));
+    const jittered = exp * (0.8 + Math.random() * 0.4);
+    return Math.max(jittered, retryAfter === null ? 0 : Math.min(retryAfter * 1000, 10 * 60_000));
+  }
+
+  private fail(e: unknown, what: string): never {
+    if (e instanceof TransportError) {
+      if (e.kind === 'tls') throw new FluxError('INVALID_ARGUMENT', `${what}: ${e.message}; certificate errors are never ignored (for a staging tenant with its own CA, add the remote with --ca FILE)`, { reason: 'TLS' });
+      throw new FluxError('BUSY', `${what}: the tenant at ${this.base} cannot be reached (${e.message}); working offline, local changes stay pending`, { reason: 'OFFLINE' });
+    }
+    throw e;
+  }
+
+  /** Refusals that retrying cannot fix. */
+  private refuse(res: HttpResponse, what: string): never {
+    const parsed = errorAnswer.safeParse(safeJson(res.body));
+    const message = redact(parsed.success ? parsed.data.message : res.body.slice(0, 300), this.options.token);
+    if (res.status === 401 || res.status === 403) {
+      throw new FluxError('INVALID_ARGUMENT', `${what}: the tenant refused the token (${res.status}${message ? `: ${message}` : ''}); check the token file`, { reason: 'UNAUTHORIZED', status: res.status });
+    }
+    throw new FluxError('INTERNAL', `${what}: the tenant answered ${res.status}${message ? `: ${message}` : ''}`, { reason: 'PROTOCOL', status: res.status });
+  }
+
+  /** A request with retries for what may pass: no answer, 5xx, 429. `onLost` decides after a lost answer. */
+  private send(make: () => HttpRequest, what: string, onLost?: () => HttpResponse | null): HttpResponse {
+    let retryAfter: number | null = null;
+    let lastProblem = '';
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      if (attempt > 1) {
+        const wait = this.backoff(attempt - 1, retryAfter);
+        this.event(`${what}: attempt ${attempt} of ${this.retry.attempts} in ${Math.round(wait)} ms (${lastProblem})`);
+        sleepSync(wait);
+        if (onLost && lastProblem.startsWith('no answer')) {
+          const known = onLost();
+          if (known) return known;
+        }
+      }
+      retryAfter = null;
+      let res: HttpResponse;
+      try {
+        const r = make();
+        this.bytesOut += r.body ? Buffer.byteLength(r.body) : 0;
+        res = this.http.request(r);
+        this.bytesIn += Buffer.byteLength(res.body);
+      } catch (e) {
+        if (e instanceof TransportError && e.kind !== 'tls' && attempt < this.retry.attempts) {
+          lastProblem = `no answer: ${e.message}`;
+          continue;
+        }
+        this.fail(e, what);
+      }
+      if (res.status === 429 || res.status >= 500) {
+        retryAfter = retryAfterSeconds(res.headers['retry-after']);
+        lastProblem = `${res.status}${retryAfter !== null ? `, retry after ${retryAfter} s` : ''}`;
+        if (attempt < this.retry.attempts) continue;
+        throw new FluxError('BUSY', `${what}: the tenant is not able to answer (${lastProblem}) after ${this.retry.attempts} attempts; try again later`, { reason: 'UNAVAILABLE', status: res.status });
+      }
+      return res;
+    }
+    throw new FluxError('INTERNAL', `${what}: no attempt was made`);
+  }
+
+  private parse<T>(schema: z.ZodType<T>, res: HttpResponse, what: string): T {
+    const parsed = schema.safeParse(safeJson(res.body));
+    if (!parsed.success) throw new FluxError('INTERNAL', `${what}: the tenant's answer does not follow protocol v1 (${describeZod(parsed.error)})`, { reason: 'PROTOCOL' });
+    return parsed.data;
+  }
+
+  status(): TenantStatus {
+    const res = this.send(() => this.req('GET', '/status'), 'GET /status');
+    if (res.status !== 200) this.refuse(res, 'GET /status');
+    return this.parse(tenantStatus, res, 'GET /status');
+  }
+
+  changes(since: number, cursor: string | null): ChangesPage {
+    const q = `/changes?since=${since}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res = this.send(() => this.req('GET', q), 'GET /changes');
+    if (res.status !== 200) this.refuse(res, 'GET /changes');
+    return this.parse(changesPage, res, 'GET /changes');
+  }
+
+  changesetStatus(id: string): ChangesetStatus | null {
+    const res = this.send(() => this.req('GET', `/changesets/${encodeURIComponent(id)}`), `GET /changesets/${id}`);
+    if (res.status === 404) {
+      const body = changesetStatusSchema.safeParse(safeJson(res.body));
+      if (body.success || res.body === '') return null;
+    }
+    if (res.status !== 200) this.refuse(res, `GET /changesets/${id}`);
+    return this.parse(changesetStatusSchema, res, `GET /changesets/${id}`);
+  }
+
+  post(cs: Changeset): PostOutcome {
+    const what = `POST /changesets (${cs.id})`;
+    let dir: string | null = null;
+    let make: () => HttpRequest;
+    if (cs.changes.length > STREAM_THRESHOLD) {
+      // A big changeset goes as NDJSON, streamed from a file: the same bytes on every attempt.
+      dir = mkdtempSync(join(tmpdir(), 'fluxplan-push-'));
+      const file = join(dir, `${cs.id}.ndjson`);
+      const header = JSON.stringify({ id: cs.id, base_version: cs.base_version, count: cs.changes.length, ...(cs.labels ? { labels: cs.labels } : {}) });
+      const lines: string[] = [header];
+      for (const c of cs.changes) lines.push(JSON.stringify(c));
+      writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+      make = () => this.req('POST', '/changesets', { headers: { 'content-type': NDJSON }, bodyFile: file });
+    } else {
+      const body = JSON.stringify(cs);
+      make = () => this.req('POST', '/changesets', { headers: { 'content-type': 'application/json' }, body });
+    }
+    try {
+      // After a lost answer, ask before sending again: it may have landed.
+      const res = this.send(make, what, () => {
+        const known = this.changesetStatus(cs.id);
+        if (!known || known.status === null) return null;
+        this.event(`${what}: the tenant already has it (${known.status}); not sending it again`);
+        if (known.landed) return { status: 200, headers: {}, body: JSON.stringify({ id: cs.id, version: known.version }) };
+        // Refused the first time: the same id gets the same answer, which holds the details.
+        return null;
+      });
+      if (res.status === 200) return { status: 200, answer: this.parse(accepted, res, what) };
+      if (res.status === 409) return { status: 409, answer: this.parse(conflictAnswer, res, what) };
+      if (res.status === 422) return { status: 422, answer: this.parse(invalidAnswer, res, what) };
+      return this.refuse(res, what);
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void): SnapshotInfo {
+    const what = 'GET /snapshot';
+    let stream: HttpResponse | LineStream | null = null;
+    for (let attempt = 1; attempt <= this.retry.attempts && !(stream instanceof LineStream); attempt++) {
+      if (attempt > 1) sleepSync(this.backoff(attempt - 1, stream ? retryAfterSeconds(stream.headers['retry-after']) : null));
+      try {
+        stream = this.http.open(this.req('GET', '/snapshot', { headers: { accept: NDJSON } }));
+      } catch (e) {
+        if (e instanceof TransportError && e.kind !== 'tls' && attempt < this.retry.attempts) continue;
+        this.fail(e, what);
+      }
+      if (!(stream instanceof LineStream) && stream.status !== 429 && stream.status < 500) this.refuse(stream, what);
+    }
+    if (!(stream instanceof LineStream)) throw new FluxError('BUSY', `${what}: the tenant is not able to answer; try again later`, { reason: 'UNAVAILABLE' });
+    const lines = stream;
+    try {
+      let info: SnapshotInfo | null = null;
+      let count = 0;
+      let ended = false;
+      for (;;) {
+        let chunk: { text: string; done: boolean };
+        try {
+          chunk = lines.next(4000);
+        } catch (e) {
+          this.fail(e, `${what} (after ${count} rows)`);
+        }
+        if (chunk.text) {
+          this.bytesIn += chunk.text.length + 1;
+          let values: unknown[];
+          try {
+            values = JSON.parse(`[${chunk.text.replaceAll('\n', ',')}]`) as unknown[];
+          } catch {
+            throw new FluxError('INTERNAL', `${what}: a line of the snapshot is not JSON`, { reason: 'PROTOCOL' });
+          }
+          const rows: SnapshotRow[] = [];
+          for (const v of values) {
+            if (ended) throw new FluxError('INTERNAL', `${what}: rows after the end line`, { reason: 'PROTOCOL' });
+            if (!info) {
+              const h = snapshotHeader.safeParse(v);
+              if (!h.success) throw new FluxError('INTERNAL', `${what}: the first line is not a snapshot header (${describeZod(h.error)})`, { reason: 'PROTOCOL' });
+              info = { tenant: h.data.snapshot.tenant, version: h.data.snapshot.version, rows: h.data.snapshot.rows };
+              continue;
+            }
+            const row = snapshotRow.safeParse(v);
+            if (row.success) {
+              rows.push(row.data);
+              count++;
+              continue;
+            }
+            const end = snapshotEnd.safeParse(v);
+            if (!end.success) throw new FluxError('INTERNAL', `${what}: row ${count + 1} does not follow protocol v1 (${describeZod(row.error)})`, { reason: 'PROTOCOL' });
+            if (end.data.end.rows !== count) throw new FluxError('INTERNAL', `${what}: the tenant says it sent ${end.data.end.rows} rows, ${count} came`, { reason: 'PROTOCOL' });
+            ended = true;
+          }
+          if (rows.length) onRows(rows, info!);
+        }
+        if (chunk.done) break;
+      }
+      if (!info || !ended) throw new FluxError('BUSY', `${what}: the snapshot was cut after ${count} rows; nothing was kept, try again`, { reason: 'OFFLINE' });
+      return info;
+    } finally {
+      lines.close();
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The bulk twin of insertSubnet and insertIp for large imports: the same rows (ids, derived columns),
+ * the same journal records in the same order, written many rows per statement instead of one
+ * statement (plus its derived-column updates and a settle walk) per row.
+ *
+ * What the caller promises, because it has worked out the whole import beforehand:
+ *  - subnets come parents first, and nothing else writes subnets or IP records between `subnet`/`ip`
+ *    calls and `flush` (call `flush` before any row-by-row write);
+ *  - `clear` is the row's value once the import is done (rows.ts semantics: free, data-less space all
+ *    the way down), and a new leaf's range holds no earlier IP records (so none have to move into it).
+ * `finish` then settles `clear` of the existing rows the import wrote under and of the existing
+ * leaves that gained addresses, exactly as the row-by-row writers would have.
+ */
+import { FluxError } from '../../shared/errors';
+import { addressKey, formatCidr, type IpVersion, type Prefix } from '../../shared/cidr';
+import { ENTITIES } from '../journal/entities';
+import { journal } from '../journal/journal';
+import type { Plan } from '../plan';
+import { EMPTY_IP, getSubnet, ipKey, settle, subnetKey, type IpData, type SubnetData, type SubnetRow } from './rows';
+
+/** A written row's id and the values its children inherit. */
+export interface BulkParent {
+  id: number;
+  eff_location_id: number | null;
+  location_src_id: number | null;
+  eff_vlan_id: number | null;
+  vlan_src_id: number | null;
+  parked_by: number | null;
+}
+
+const SUBNET_COLUMNS = [
+  'id', 'space_id', 'ip_version', 'net', 'prefix_len', 'cidr', 'parent_id', 'location_id', 'vlan_id', 'allocation_status',
+  'is_unavailable', 'is_ip_pool', 'customer_id', 'service_id', 'device_id', 'description', 'created_at', 'updated_at',
+  'eff_location_id', 'location_src_id', 'eff_vlan_id', 'vlan_src_id', 'parked_by', 'clear',
+];
+const IP_COLUMNS = [
+  'id', 'space_id', 'ip_version', 'address', 'address_text', 'subnet_id', 'customer_id', 'service_id', 'device_id', 'vlan_id',
+  'rdns', 'rdns_updated_at', 'is_unavailable', 'is_management', 'purpose', 'description', 'created_at', 'updated_at',
+];
+const JOURNAL_COLUMNS = ['batch_id', 'seq', 'entity', 'entity_id', 'key', 'op', 'before', 'after'];
+
+const SUBNET_IMAGE = ['id', ...ENTITIES.subnet.columns] as const;
+const IP_IMAGE = ['id', ...ENTITIES.ip.columns] as const;
+
+function jsonValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  return JSON.stringify(v);
+}
+
+/** JSON.stringify(imageOf(entity, row)), without building the intermediate object. */
+function image(columns: readonly string[], row: Record<string, unknown>): string {
+  let s = '{';
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    s += `${i ? ',' : ''}"${c}":${jsonValue(row[c])}`;
+  }
+  return `${s}}`;
+}
+
+/** Rows per INSERT statement (SQLite allows 32766 bound values). */
+const CHUNK = 200;
+
+class Buffered {
+  private values: unknown[] = [];
+  private count = 0;
+  constructor(
+    private readonly plan: Plan,
+    private readonly table: string,
+    private readonly columns: string[],
+  ) {}
+
+  add(row: unknown[]): void {
+    for (const v of row) this.values.push(v);
+    if (++this.count === CHUNK) this.flush();
+  }
+
+  flush(): void {
+    if (!this.count) return;
+    const one = `(${this.columns.map(() => '?').join(', ')})`;
+    this.plan.q(`INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(this.count).fill(one).join(', ')}`).run(this.values);
+    this.values = [];
+    this.count = 0;
+  }
+}
+
+export class BulkWriter {
+  private readonly subnets: Buffered;
+  private readonly ips: Buffered;
+  private readonly records: Buffered;
+  private nextSubnet = 0;
+  private nextIp = 0;
+  /** Existing parents read for this flush (they may change between flushes). */
+  private readonly existingParents = new Map<number, SubnetRow>();
+  /** Existing rows that gained children, and existing leaves that gained addresses: id to prefix length. */
+  private readonly attachments = new Map<number, number>();
+  private readonly ipLeaves = new Map<number, number>();
+
+  constructor(private readonly plan: Plan) {
+    this.subnets = new Buffered(plan, 'subnets', SUBNET_COLUMNS);
+    this.ips = new Buffered(plan, 'ip_addresses', IP_COLUMNS);
+    this.records = new Buffered(plan, 'journal_records', JOURNAL_COLUMNS);
+  }
+
+  private nextId(table: 'subnets' | 'ip_addresses'): number {
+    // AUTOINCREMENT hands out one more than the largest id ever used, which sqlite_sequence records.
+    const seq = this.plan.q('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number } | undefined;
+    const max = this.plan.q(`SELECT MAX(id) AS m FROM ${table}`).get() as { m: number | null };
+    return Math.max(seq?.seq ?? 0, max.m ?? 0) + 1;
+  }
+
+  private record(entity: 'subnet' | 'ip', key: string, id: number, row: Record<string, unknown>): void {
+    const batch = this.plan.batch;
+    if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
+    if (batch.id === null) {
+      // The batch row (and clearing the redo stack) is journal()'s business: let it write the first record.
+      const img = JSON.parse(image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)) as Record<string, unknown> & { id: number };
+      journal(this.plan, entity, key, 'insert', null, img);
+      return;
+    }
+    this.records.add([batch.id, batch.seq++, entity, id, key, 'insert', null, image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)]);
+  }
+
+  /**
+   * insertSubnet(plan, {space_id, prefix, parent}, data) in bulk. `parent` is an existing row's id or
+   * what this writer returned for a row written earlier.
+   */
+  subnet(spaceId: number, prefix: Prefix, parent: BulkParent | number | null, data: SubnetData, clear: 0 | 1): BulkParent {
+    if (this.nextSubnet === 0) {
+      this.records.flush();
+      this.nextSubnet = this.nextId('subnets');
+    }
+    let p: BulkParent | null;
+    if (typeof parent === 'number') {
+      let row = this.existingParents.get(parent);
+      if (!row) {
+        row = getSubnet(this.plan, parent);
+        this.existingParents.set(parent, row);
+        this.attachments.set(parent, row.prefix_len);
+      }
+      p = row;
+    } else p = parent;
+    const id = this.nextSubnet++;
+    const d = data;
+    const row = {
+      id,
+      space_id: spaceId,
+      ip_version: prefix.version,
+      net: addressKey(prefix.version, prefix.net),
+      prefix_len: prefix.len,
+      cidr: formatCidr(prefix),
+      parent_id: p?.id ?? null,
+      location_id: d.location_id,
+      vlan_id: d.vlan_id,
+      allocation_status: d.allocation_status,
+      is_unavailable: d.is_unavailable,
+      is_ip_pool: d.is_ip_pool,
+      customer_id: d.customer_id,
+      service_id: d.service_id,
+      device_id: d.device_id,
+      description: d.description,
+      created_at: this.plan.now,
+      updated_at: this.plan.now,
+      eff_location_id: d.location_id ?? p?.eff_location_id ?? null,
+      location_src_id: d.location_id !== null ? id : p?.location_src_id ?? null,
+      eff_vlan_id: d.vlan_id ?? p?.eff_vlan_id ?? null,
+      vlan_src_id: d.vlan_id !== null ? id : p?.vlan_src_id ?? null,
+      parked_by: d.is_unavailable ? id : p?.parked_by ?? null,
+      clear,
+    };
+    this.subnets.add(SUBNET_COLUMNS.map((c) => (row as Record<string, unknown>)[c]));
+    this.record('subnet', subnetKey(this.plan, row), id, row);
+    return { id, eff_location_id: row.eff_location_id, location_src_id: row.location_src_id, eff_vlan_id: row.eff_vlan_id, vlan_src_id: row.vlan_src_id, parked_by: row.parked_by };
+  }
+
+  /** insertIp(plan, spaceId, text, data) in bulk, for an address the caller has placed in its leaf. */
+  ip(spaceId: number, version: IpVersion, value: bigint, text: string, leafId: number, data: Partial<IpData>, leafIsExisting: boolean): number {
+    if (this.nextIp === 0) {
+      this.subnets.flush();
+      this.records.flush();
+      this.nextIp = this.nextId('ip_addresses');
+    }
+    const id = this.nextIp++;
+    const d = { ...EMPTY_IP, ...data };
+    const row = {
+      id,
+      space_id: spaceId,
+      ip_version: version,
+      address: addressKey(version, value),
+      address_text: text,
+      subnet_id: leafId,
+      customer_id: d.customer_id,
+      service_id: d.service_id,
+      device_id: d.device_id,
+      vlan_id: d.vlan_id,
+      rdns: d.rdns,
+      rdns_updated_at: d.rdns_updated_at,
+      is_unavailable: d.is_unavailable,
+      is_management: d.is_management,
+      purpose: d.purpose,
+      description: d.description,
+      created_at: this.plan.now,
+      updated_at: this.plan.now,
+    };
+    this.ips.add(IP_COLUMNS.map((c) => (row as Record<string, unknown>)[c]));
+    this.record('ip', ipKey(this.plan, row), id, row);
+    if (leafIsExisting && !this.ipLeaves.has(leafId)) this.ipLeaves.set(leafId, getSubnet(this.plan, leafId).prefix_len);
+    return id;
+  }
+
+  /** Writes what is buffered; call it before any row-by-row write. */
+  flush(): void {
+    this.subnets.flush();
+    this.ips.flush();
+    this.records.flush();
+    this.nextSubnet = 0;
+    this.nextIp = 0;
+    this.existingParents.clear();
+  }
+
+  /** Flushes, then settles `clear` upwards from the existing rows that gained children or addresses, deepest first. */
+  finish(): void {
+    this.flush();
+    const todo: Array<{ id: number; len: number; blocked: boolean }> = [
+      ...[...this.attachments].map(([id, len]) => ({ id, len, blocked: false })),
+      ...[...this.ipLeaves].map(([id, len]) => ({ id, len, blocked: true })),
+    ];
+    this.attachments.clear();
+    this.ipLeaves.clear();
+    todo.sort((a, b) => b.len - a.len);
+    for (const t of todo) settle(this.plan, t.id, t.blocked);
+  }
+}

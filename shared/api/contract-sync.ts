@@ -1,0 +1,154 @@
+/**
+ * Sync methods of the API contract (implemented in electron/sync): remotes, one sync (pull, rebase,
+ * preview, push), its status for the desktop's status bar, conflicts and their resolution.
+ * The wire protocol with the tenant is a separate contract: shared/sync/protocol.ts.
+ */
+import { z } from 'zod';
+import { method } from './method';
+
+const remoteName = z.string().min(1, 'a remote name is required');
+const state = z.record(z.string(), z.unknown()).nullable();
+const key = z.record(z.string(), z.union([z.string(), z.number()]));
+const conflictKind = z.enum(['field', 'allocation', 'delete', 'structure']);
+
+export const remoteView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  url: z.string(),
+  /** Where the token is read from (never the token itself): "the file /home/me/.fluxbilling-token". */
+  secret: z.string(),
+  ca_file: z.string().nullable(),
+  timeout_ms: z.number().int().nullable(),
+  tenant: z.string().nullable(),
+  version: z.number().int().nullable(),
+  last_sync: z.string().nullable(),
+  online: z.boolean().nullable(),
+  last_error: z.string().nullable(),
+});
+
+export const conflictView = z.object({
+  id: z.number().int(),
+  kind: conflictKind,
+  row: z.string(),
+  entity: z.string(),
+  key,
+  region: z.string().nullable(),
+  fields: z.array(z.string()),
+  mine: state,
+  theirs: state,
+  rows: z.array(z.object({ row: z.string(), entity: z.string(), key, mine: state, theirs: state })),
+  status: z.enum(['open', 'resolved', 'merged']),
+  resolution: z.enum(['mine', 'theirs', 'reallocate']).nullable(),
+  outcome: z.unknown(),
+  version: z.number().int().nullable(),
+  created_at: z.string(),
+  resolved_at: z.string().nullable(),
+});
+
+const count = z.number().int();
+export const previewPart = z.object({
+  changes: count,
+  counts: z.object({ subnets_created: count, subnets_deleted: count, allocations: count, ips_allocated: count, ips_released: count, ips_changed: count, catalog: count }),
+  subnets_created: z.array(z.string()),
+  subnets_deleted: z.array(z.string()),
+  allocations: z.array(z.object({ subnet: z.string(), from: z.string(), to: z.string() })),
+  ips_allocated: z.array(z.string()),
+  ips_released: z.array(z.string()),
+  ips_changed: z.array(z.string()),
+  catalog: z.array(z.string()),
+  tree: z.array(z.string()),
+  truncated: z.boolean(),
+});
+
+export const syncResult = z.object({
+  remote: z.string(),
+  mode: z.enum(['sync', 'clone', 'upload', 'merge', 'replace', 'attach']),
+  dry_run: z.boolean(),
+  status: z.enum(['synced', 'conflicts', 'preview', 'preview_changed']),
+  /** Changes applied locally from the tenant (a dry run: that would be). */
+  pulled: count,
+  /** Changes sent to the tenant (a dry run: that would be). */
+  pushed: count,
+  /** Conflicts open after this sync: the push waits until they are resolved. */
+  conflicts: count,
+  /** The tenant version this plan is at. */
+  version: count.nullable(),
+  changeset: z.string().nullable(),
+  pulled_changesets: count,
+  /** Pass back as expect_preview to push exactly what was previewed. */
+  preview_id: z.string().nullable(),
+  preview: z.object({ pull: previewPart, push: previewPart }),
+  new_conflicts: z.array(conflictView),
+  /** Local actions (journal batches) not yet pushed. */
+  pending: count,
+  message: z.string(),
+});
+
+export const syncStatus = z.object({
+  remote: z.string().nullable(),
+  url: z.string().nullable(),
+  /** Local actions (journal batches) not yet pushed. */
+  pending: count,
+  /** Row changes those actions made. */
+  pending_changes: count,
+  /** The tenant version this plan has pulled through (null: never synced). */
+  version: count.nullable(),
+  /** The tenant's version as last seen. */
+  tenant_version: count.nullable(),
+  last_sync: z.string().nullable(),
+  last_attempt: z.string().nullable(),
+  /** Whether the last contact with the tenant worked (null: none yet). */
+  online: z.boolean().nullable(),
+  last_error: z.string().nullable(),
+  conflicts: count,
+  /** A push went out without an answer; the next sync asks the tenant whether it landed. */
+  unconfirmed: count,
+  remotes: z.array(z.string()),
+});
+
+export const syncContract = {
+  'sync.remote.add': method(
+    z.object({
+      name: remoteName,
+      url: z.string().min(1, 'the tenant URL is required (--url)'),
+      secret_file: z.string().min(1, 'a token file is required (--secret-file)'),
+      ca_file: z.string().min(1).optional(),
+      timeout_ms: z.number().int().min(100).max(600_000).optional(),
+    }),
+    z.object({ remote: remoteView }),
+    true,
+  ),
+  'sync.remote.list': method(z.object({}).default({}), z.object({ remotes: z.array(remoteView) }), false),
+  'sync.remote.remove': method(z.object({ name: remoteName }), z.object({ removed: z.string() }), true),
+  /** One sync: pull, rebase, preview, push. dry_run previews without writing or sending anything. */
+  'sync.run': method(
+    z.object({
+      remote: remoteName.optional(),
+      dry_run: z.boolean().default(false),
+      /** Replace the local plan with the tenant's. */
+      replace_local: z.boolean().default(false),
+      /** First sync of two non-empty plans: merge them, every difference a conflict. */
+      merge: z.boolean().default(false),
+      /** Push only if it is exactly the push previewed with this preview_id. */
+      expect_preview: z.string().optional(),
+    }),
+    syncResult,
+    true,
+  ),
+  /** Sync state at a glance, without contacting the tenant. */
+  'sync.status': method(z.object({ remote: remoteName.optional() }).default({}), syncStatus, false),
+  'sync.conflicts': method(
+    z.object({ remote: remoteName.optional(), all: z.boolean().default(false) }).default({ all: false }),
+    z.object({ conflicts: z.array(conflictView) }),
+    false,
+  ),
+  'sync.resolve': method(
+    z.object({ id: z.number().int().min(1), choice: z.enum(['mine', 'theirs', 'reallocate'], { error: 'choose --mine, --theirs or --reallocate' }) }),
+    z.object({
+      conflict: conflictView,
+      changes: count,
+      reallocated: z.array(z.object({ entity: z.enum(['subnet', 'ip']), from: z.string(), to: z.string() })),
+    }),
+    true,
+  ),
+} as const;
