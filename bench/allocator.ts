@@ -609,7 +609,7 @@ async function run(dir: string, startedAt: number): Promise<number> {
   const cliBig = timeCommand(fluxplan, ['allocate', 'subnet', '--family', '4', '--prefix', '29', '--db', big, '--json'], 3, (out, status) => {
     assert(status === 0, `fluxplan allocate on the 1M plan exited ${status}: ${out}`);
   });
-  log(`      fluxplan tree --json (small plan): p50 ${ms(percentile(cli, 50))}; bare node -e '': p50 ${ms(percentile(bareNode, 50))}; fluxplan allocate subnet on the 1M plan: p50 ${ms(percentile(cliBig, 50))}`);
+  log(`      fluxplan tree --json (small plan): p50 ${ms(percentile(cli, 50))}; bare node -e '': p50 ${ms(percentile(bareNode, 50))}; fluxplan allocate subnet on the big plan: p50 ${ms(percentile(cliBig, 50))}`);
 
   // The table.
   const rate = sustained.n / sustained.seconds;
@@ -640,7 +640,7 @@ async function run(dir: string, startedAt: number): Promise<number> {
     },
     { what: 'CLI start-up: fluxplan tree --json on a small plan', n: count(cli.length), p50: ms(percentile(cli, 50)), p99: '', goal: '', netbox: '', ratio: '' },
     { what: "  for reference: bare node -e ''", n: count(bareNode.length), p50: ms(percentile(bareNode, 50)), p99: '', goal: '', netbox: '', ratio: '' },
-    { what: '  for reference: fluxplan allocate subnet on the 1M plan', n: count(cliBig.length), p50: ms(percentile(cliBig, 50)), p99: '', goal: '', netbox: '', ratio: '' },
+    { what: `  for reference: fluxplan allocate subnet on the ${count(CONFIG.leaves)}-leaf plan`, n: count(cliBig.length), p50: ms(percentile(cliBig, 50)), p99: '', goal: '', netbox: '', ratio: '' },
   ];
   const head = ['measurement', 'n', 'p50', 'p99', 'goal', 'NetBox way p50', 'ratio'];
   const cells = rows.map((r) => [r.what, r.n, r.p50, r.p99, r.goal, r.netbox, r.ratio]);
@@ -655,7 +655,10 @@ async function run(dir: string, startedAt: number): Promise<number> {
   const total = (nowMs() - startedAt) / 1000;
   const loadEnd = load();
   log(`load at the end: ${loadEnd.text}`);
-  const loadNote = `1-minute load average ${loadStart.avg.toFixed(2)} at the start and ${loadEnd.avg.toFixed(2)} at the end${loadStart.busy || loadEnd.busy ? ' (the machine was busy with other work: latency tails are inflated)' : ''}`;
+  const loadNote =
+    `1-minute load average ${loadStart.avg.toFixed(2)} at the start and ${loadEnd.avg.toFixed(2)} at the end; while measuring the exact, merge and split cases ` +
+    `the benchmark was on CPU ${cases.map((c) => `${Math.round(c.onCpu * 100)}%`).join(', ')} of the time` +
+    `${loadStart.busy || loadEnd.busy || cases.some((c) => c.onCpu < 0.8) ? ' (other work competed for the cores: latency tails are inflated)' : ''}`;
   log(`\n${missed ? `${missed} goal(s) missed` : 'all goals met'}; total bench time ${total.toFixed(0)} s`);
 
   if (IS_DEFAULT) {
