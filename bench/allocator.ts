@@ -11,12 +11,12 @@
  *  4. the sustained allocation rate, one transaction per allocation, and through `fluxplan batch`;
  *  5. CLI start-up for a small command (with bare Node and a CLI call on the 1M plan for reference);
  * then prints the table, the query plans of every statement the engine prepared, and rewrites
- * docs/benchmarks.md. It aborts (exit 1) when the fixture is not what the engine would hold, when a
+ * docs/benchmarks-allocator.md. It aborts (exit 1) when the fixture is not what the engine would hold, when a
  * request takes another strategy than its case, or when the baseline's answer differs from FluxPlan's.
  *
  * Knobs (environment): BENCH_LEAVES, BENCH_REQUESTS, BENCH_WARMUP, BENCH_SUSTAINED, BENCH_NETBOX_SAMPLES,
  * BENCH_CLI_RUNS, BENCH_HISTORY=0 (no journal/log history in the fixture), BENCH_KEEP=1 (keep the files),
- * BENCH_DIR (where the plan files go; default the OS temp folder). docs/benchmarks.md is only
+ * BENCH_DIR (where the plan files go; default the OS temp folder). docs/benchmarks-allocator.md is only
  * rewritten by a run with the default sizes.
  */
 import Database from 'better-sqlite3';
@@ -663,9 +663,9 @@ async function run(dir: string, startedAt: number): Promise<number> {
 
   if (IS_DEFAULT) {
     writeDocs(m, head, cells, { fx, rate, total, flagged: flagged.map((p) => `\`${suspicious(p).join('; ')}\` in \`${p.sql.replace(/SELECT id, space_id, .*? FROM/, 'SELECT <columns> FROM').slice(0, 140)}\``), statements: plans.length, loadNote });
-    log('docs/benchmarks.md updated');
+    log('docs/benchmarks-allocator.md updated');
   } else {
-    log('docs/benchmarks.md left alone: this run does not use the default sizes');
+    log('docs/benchmarks-allocator.md left alone: this run does not use the default sizes');
   }
   return 0;
 }
@@ -714,7 +714,7 @@ Query plans: the ${info.statements} statements the engine prepared during the ru
 (parameters bound as NULL);
 ${info.flagged.length === 0 ? 'none scans a table or sorts.' : `${info.flagged.length} scan${info.flagged.length === 1 ? 's' : ''} a table or sort${info.flagged.length === 1 ? 's' : ''} (a sort of a few rows is harmless):\n\n${info.flagged.map((f) => `- ${f}`).join('\n')}`}
 `;
-  writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), text);
+  writeFileSync(join(ROOT, 'docs', 'benchmarks-allocator.md'), text);
 }
 
 if (isMainThread) {
