@@ -12,6 +12,7 @@ import { workerEngine, type Engine } from './engine';
 import { IpcRegistry, MENU_CHANNEL, type IpcMainLike } from './ipc';
 import { menuTemplate, type MenuCommand } from './menu';
 import { SecretKeeper, secretChannels, withKeptSecrets } from './secrets';
+import { fileChannels } from './files';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, navigationDecision, permissionGranted, windowOpenDecision, windowOptions } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -108,6 +109,17 @@ app.whenReady().then(async () => {
   const policy = { windowId: () => window?.webContents.id ?? null };
   registry.registerAll((method, args) => open.call(method, withKeptSecrets(method, args, keeper)), policy);
   registry.registerShell(secretChannels(keeper), policy);
+  // The import wizard's and Export's file dialogs, shown by main over the app window.
+  registry.registerShell(
+    fileChannels(
+      () => ({
+        showOpenDialog: (o) => (window ? dialog.showOpenDialog(window, o) : dialog.showOpenDialog(o)),
+        showSaveDialog: (o) => (window ? dialog.showSaveDialog(window, o) : dialog.showSaveDialog(o)),
+      }),
+      () => app.getPath('documents'),
+    ),
+    policy,
+  );
   registry.verify();
 
   Menu.setApplicationMenu(

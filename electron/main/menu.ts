@@ -4,7 +4,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'services' | 'products' | 'log' | 'transit' | 'rdns' | 'locations' | 'vlans' | 'journal'}`;
+export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'import' | 'export' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'services' | 'products' | 'log' | 'transit' | 'rdns' | 'locations' | 'vlans' | 'journal'}`;
 
 export interface MenuHooks {
   send(command: MenuCommand): void;
@@ -19,6 +19,9 @@ export function menuTemplate(h: MenuHooks): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
+      { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: send('import') },
+      { label: 'Export…', accelerator: 'Shift+CmdOrCtrl+E', click: send('export') },
+      { type: 'separator' },
       { label: 'Load Demo Plan', click: send('demo') },
       { label: 'Show Plan File', click: () => h.openPlanFolder() },
       { type: 'separator' },

@@ -2,7 +2,7 @@
  * The preload (sandboxed, context-isolated): exposes `window.fluxplan`, one function per method of the
  * contract, each on its own IPC channel; there is no generic invoke. `window.fluxplanShell` carries the
  * menu commands main sends (undo, redo, find, views) and the keychain for rDNS provider keys: status,
- * save and remove, never a way to read a key back.
+ * save and remove, never a way to read a key back; and the open and save file dialogs of import and export.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import { METHOD_NAMES, type MethodName } from '../../shared/api/contract';
@@ -10,6 +10,7 @@ import { METHOD_NAMES, type MethodName } from '../../shared/api/contract';
 const CHANNEL_PREFIX = 'fluxplan:';
 const MENU_CHANNEL = 'fluxplan-menu';
 const SECRETS_CHANNEL_PREFIX = 'fluxplan-secrets:';
+const FILES_CHANNEL_PREFIX = 'fluxplan-files:';
 
 const api = Object.freeze(
   Object.fromEntries(METHOD_NAMES.map((method: MethodName) => [method, (args?: unknown) => ipcRenderer.invoke(`${CHANNEL_PREFIX}${method}`, args ?? {})])),
@@ -31,6 +32,11 @@ contextBridge.exposeInMainWorld(
       status: () => ipcRenderer.invoke(`${SECRETS_CHANNEL_PREFIX}status`, {}),
       save: (provider: string, secret: string) => ipcRenderer.invoke(`${SECRETS_CHANNEL_PREFIX}save`, { provider, secret }),
       remove: (provider: string) => ipcRenderer.invoke(`${SECRETS_CHANNEL_PREFIX}remove`, { provider }),
+    }),
+    // The system file dialogs of import and export, shown by main: the answer is the chosen path or null.
+    files: Object.freeze({
+      open: () => ipcRenderer.invoke(`${FILES_CHANNEL_PREFIX}open`, {}),
+      save: (name: string) => ipcRenderer.invoke(`${FILES_CHANNEL_PREFIX}save`, { name }),
     }),
   }),
 );

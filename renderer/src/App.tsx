@@ -12,6 +12,8 @@ import { ProductsView } from './views/provisioning/ProductsView';
 import { ServicesView } from './views/provisioning/ServicesView';
 import { RdnsView } from './views/rdns/RdnsView';
 import { usePendingTotal } from './views/rdns/usePending';
+import { ExportDialog } from './views/import/ExportDialog';
+import { ImportWizard } from './views/import/ImportWizard';
 import { TableView } from './views/TableView';
 import { TransitView } from './views/transit/TransitView';
 import type { View } from './store';
@@ -107,6 +109,12 @@ function TopBar({ search }: { search: React.RefObject<SearchHandle | null> }) {
             <button type="button" className={mode === 'linear' ? 'on' : ''} title="Widths proportional to block size" onClick={() => st.setMode('linear')}>Proportional</button>
           </div>
         )}
+        {!window.fluxplanShell && (
+          <>
+            <button type="button" className="icon-btn text" title="Import a spreadsheet (CSV, XLSX)" onClick={() => st.openWizard('import')}>Import…</button>
+            <button type="button" className="icon-btn text" title="Export subnets and IP records (CSV, XLSX)" onClick={() => st.openWizard('export')}>Export…</button>
+          </>
+        )}
         <button type="button" className="primary" onClick={() => st.openDialog({ kind: 'add', cidr: null })}>+ Subnet</button>
         <button type="button" className="icon-btn" aria-label="Undo" title={info?.undo ? `Undo ${info.undo} (Ctrl+Z)` : 'Nothing to undo'} disabled={!info?.undo || busy} onClick={() => void st.undo()}>↶</button>
         <button type="button" className="icon-btn" aria-label="Redo" title={info?.redo ? `Redo ${info.redo} (Shift+Ctrl+Z)` : 'Nothing to redo'} disabled={!info?.redo || busy} onClick={() => void st.redo()}>↷</button>
@@ -185,7 +193,7 @@ function EmptyState() {
           )}
           <button type="button" className={planEmpty ? 'big' : 'primary big'} onClick={() => st.openDialog({ kind: 'add', cidr: null })}>Add a subnet</button>
           {planEmpty && (
-            <button type="button" className="big" disabled title="Spreadsheet import arrives with the import feature">Import a spreadsheet</button>
+            <button type="button" className="big" onClick={() => st.openWizard('import')}>Import a spreadsheet</button>
           )}
         </div>
       </div>
@@ -246,6 +254,7 @@ function Shell() {
   const ready = useApp((s) => s.ready);
   const fatal = useApp((s) => s.fatal);
   const info = useApp((s) => s.info);
+  const wizard = useApp((s) => s.wizard);
   const search = useRef<SearchHandle>(null);
   const rf = useReactFlow();
   const desktop = !!window.fluxplanShell;
@@ -268,7 +277,9 @@ function Shell() {
         if (editable(document.activeElement)) document.execCommand(cmd);
         else void (cmd === 'undo' ? st.undo() : st.redo());
       } else if (cmd === 'find') search.current?.focus();
-      else if (cmd === 'demo') void st.mutate('plan.demo', {}, { ok: (r) => `Loaded the demo plan (${r.subnets} subnets)` });
+      else if (cmd === 'import' || cmd === 'export') {
+        if (!st.dialog) st.openWizard(cmd);
+      } else if (cmd === 'demo') void st.mutate('plan.demo', {}, { ok: (r) => `Loaded the demo plan (${r.subnets} subnets)` });
       else if (cmd === 'zoom-in') void rf.zoomIn({ duration: 180 });
       else if (cmd === 'zoom-out') void rf.zoomOut({ duration: 180 });
       else if (cmd === 'fit') st.fit();
@@ -347,6 +358,8 @@ function Shell() {
       {(view === 'map' || view === 'table') && <Inspector />}
       <StatusBar />
       <DialogHost />
+      {wizard === 'import' && <ImportWizard />}
+      {wizard === 'export' && <ExportDialog />}
       <Toasts />
     </div>
   );

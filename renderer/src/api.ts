@@ -26,12 +26,20 @@ export interface SecretsBridge {
   remove(provider: string): Promise<ShellReply<{ provider: string; removed: boolean }>>;
 }
 
+/** The system file dialogs of import and export, shown by the desktop's main process: the chosen path, or null when cancelled. */
+export interface FilesBridge {
+  open(): Promise<ShellReply<{ path: string | null }>>;
+  save(name: string): Promise<ShellReply<{ path: string | null }>>;
+}
+
 export interface ShellBridge {
   readonly platform: string;
   onMenu(listener: (command: string) => void): () => void;
   setTitle?(title: string): void;
   /** Desktop only. */
   secrets?: SecretsBridge;
+  /** Desktop only. */
+  files?: FilesBridge;
 }
 
 declare global {

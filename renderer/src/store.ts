@@ -79,6 +79,8 @@ export interface State extends TreeData {
   nodeErrors: Map<string, string>;
   toasts: Toast[];
   dialog: Dialog | null;
+  /** The spreadsheet import wizard or the export dialog (File menu, empty state). */
+  wizard: 'import' | 'export' | null;
   busy: boolean;
 }
 
@@ -110,6 +112,7 @@ export interface Actions {
   toast(kind: Toast['kind'], text: string): void;
   dismiss(id: number): void;
   openDialog(dialog: Dialog | null): void;
+  openWizard(wizard: 'import' | 'export' | null): void;
   clearError(cidr: string): void;
 }
 
@@ -253,6 +256,7 @@ export const createStore = (api: Api) =>
       nodeErrors: new Map(),
       toasts: [],
       dialog: null,
+      wizard: null,
       busy: false,
 
       async init() {
@@ -491,6 +495,10 @@ export const createStore = (api: Api) =>
 
       dismiss(id) {
         set({ toasts: get().toasts.filter((t) => t.id !== id) });
+      },
+
+      openWizard(wizard) {
+        set({ wizard });
       },
 
       openDialog(dialog) {
