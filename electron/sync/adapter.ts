@@ -147,7 +147,7 @@ export class HttpTenant implements TenantAdapter {
 
   private fail(e: unknown, what: string): never {
     if (e instanceof TransportError) {
-      if (e.kind === 'tls') throw new FluxError('INVALID_ARGUMENT', `${what}: ${e.message}; certificate errors are never ignored (for a staging tenant with its own CA, add the remote with --ca FILE)`, { reason: 'TLS' });
+      if (e.kind === 'tls') throw new FluxError('INVALID_ARGUMENT', `${what}: ${e.message}; certificate errors are never ignored (for a staging tenant with its own CA, set the remote's --ca-file)`, { reason: 'TLS' });
       throw new FluxError('BUSY', `${what}: the tenant at ${this.base} cannot be reached (${e.message}); working offline, local changes stay pending`, { reason: 'OFFLINE' });
     }
     throw e;
@@ -172,7 +172,8 @@ export class HttpTenant implements TenantAdapter {
         const wait = this.backoff(attempt - 1, retryAfter);
         this.event(`${what}: attempt ${attempt} of ${this.retry.attempts} in ${Math.round(wait)} ms (${lastProblem})`);
         sleepSync(wait);
-        if (onLost && lastProblem.startsWith('no answer')) {
+        // After a lost answer or a server error the changeset may have been committed: ask first.
+        if (onLost && (lastProblem.startsWith('no answer') || lastProblem.startsWith('5'))) {
           const known = onLost();
           if (known) return known;
         }

@@ -101,6 +101,17 @@ export const syncCommands: Command[] = [
     human: (r: any) => `Added remote ${r.remote.name} (${r.remote.url}), token from ${r.remote.secret}`,
   },
   {
+    words: ['sync', 'remote', 'set'], method: 'sync.remote.set', positionals: [{ name: 'NAME', field: 'name' }],
+    flags: [
+      f('url', 'string', 'the tenant\'s new address'),
+      f('secret-file', 'string', 'another token file; mode 600'),
+      f('ca-file', 'nullable-string', 'extra certificate authorities (PEM); "" for none'),
+      f('timeout-ms', 'int', 'per-request time-out'),
+    ],
+    summary: 'point a remote elsewhere, keeping its sync state (another tenant is still refused)',
+    human: (r: any) => `Remote ${r.remote.name}: ${r.remote.url}, token from ${r.remote.secret}`,
+  },
+  {
     words: ['sync', 'remote', 'list'], method: 'sync.remote.list', positionals: [], flags: [], summary: 'list remotes (never their tokens)',
     human: (r: any) => (r.remotes.length ? r.remotes.map((x: any) => `${x.name}  ${x.url}  version ${x.version ?? '-'}  token: ${x.secret}`).join('\n') : 'No remotes.'),
   },

@@ -13,7 +13,7 @@ import type { Plan } from '../plan';
 import { listConflicts, resolveConflict } from './conflicts';
 import { countPending } from './pending';
 import { secretSource } from './secret';
-import { addRemote, countOpenConflicts, findRemote, getRemote, listRemotes, removeRemote, type RemoteRow } from './store';
+import { addRemote, countOpenConflicts, findRemote, getRemote, listRemotes, removeRemote, setRemote, type RemoteRow } from './store';
 import { runSync } from './sync';
 
 function remoteView(r: RemoteRow) {
@@ -62,15 +62,16 @@ function status(plan: Plan, name?: string) {
   });
 }
 
-export const syncHandlers: HandlerMap<'sync.remote.add' | 'sync.remote.list' | 'sync.remote.remove' | 'sync.run' | 'sync.status' | 'sync.conflicts' | 'sync.resolve'> = {
+export const syncHandlers: HandlerMap<'sync.remote.add' | 'sync.remote.set' | 'sync.remote.list' | 'sync.remote.remove' | 'sync.run' | 'sync.status' | 'sync.conflicts' | 'sync.resolve'> = {
   'sync.remote.add': (plan, a) => ({ remote: remoteView(addRemote(plan, a)) }),
+  'sync.remote.set': (plan, a) => ({ remote: remoteView(setRemote(plan, a)) }),
   'sync.remote.list': (plan) => ({ remotes: listRemotes(plan).map(remoteView) }),
   'sync.remote.remove': (plan, a) => {
     removeRemote(plan, a.name);
     return { removed: a.name };
   },
   'sync.run': (plan, a) =>
-    runSync(plan, { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview }),
+    runSync(plan, { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview, token: a.token }),
   'sync.status': (plan, a) => status(plan, a.remote),
   'sync.conflicts': (plan, a) => ({ conflicts: listConflicts(plan, getRemote(plan, a.remote), a.all) }),
   'sync.resolve': (plan, a) => resolveConflict(plan, a.id, a.choice),

@@ -58,7 +58,12 @@ export function readPending(plan: Plan, remote: RemoteRow, refs = new Refs(plan,
 
 /** How many local actions wait to be pushed (counting only those that touched synced rows). */
 export function countPending(plan: Plan, remote: RemoteRow | null): { batches: number; records: number } {
-  const floor = remote?.floor_batch ?? 0;
+  if (!remote) {
+    // No tenant yet: every local action is pending; counted from the batches alone (the journal may be big).
+    const r = plan.q("SELECT COUNT(*) AS batches FROM journal_batches WHERE origin = 'local'").get() as { batches: number };
+    return { batches: r.batches, records: (plan.q('SELECT COUNT(*) AS n FROM journal_records').get() as { n: number }).n };
+  }
+  const floor = remote.floor_batch;
   const entities = SYNC_ENTITIES.map((e) => `'${e}'`).join(', ');
   const row = plan
     .q(
@@ -66,6 +71,6 @@ export function countPending(plan: Plan, remote: RemoteRow | null): { batches: n
         WHERE r.batch_id > ? AND b.origin = 'local' AND r.entity IN (${entities})
           AND NOT EXISTS (SELECT 1 FROM sync_pushed p WHERE p.remote_id = ? AND p.batch_id = r.batch_id)`,
     )
-    .get(floor, remote?.id ?? -1) as { batches: number; records: number };
+    .get(floor, remote.id) as { batches: number; records: number };
   return row;
 }

@@ -26,9 +26,19 @@ export function registerSecretSource(kind: string, factory: SecretFactory): void
   sources.set(kind, factory);
 }
 
+export function hasSecretSource(kind: string): boolean {
+  return sources.has(kind);
+}
+
 export function secretSource(kind: string, ref: string): SecretSource {
   const factory = sources.get(kind);
-  if (!factory) throw new FluxError('INVALID_ARGUMENT', `this FluxPlan cannot read tokens kept as "${kind}" (known: ${[...sources.keys()].join(', ')})`, { reason: 'SECRET' });
+  if (!factory) {
+    throw new FluxError(
+      'INVALID_ARGUMENT',
+      `this remote's token is kept by the host that added it ("${kind}"), which is not here: sync from that host (the desktop app), or give the remote a token file with: sync remote set NAME --secret-file FILE`,
+      { reason: 'SECRET' },
+    );
+  }
   return factory(ref);
 }
 

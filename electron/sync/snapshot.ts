@@ -244,7 +244,8 @@ export class SnapshotLoader {
       eff_vlan_id: d.vlan_id ?? up?.eff_vlan_id ?? null,
       vlan_src_id: d.vlan_id !== null ? id : up?.vlan_src_id ?? null,
       parked_by: d.is_unavailable ? id : up?.parked_by ?? null,
-      clear: (d.is_unavailable || d.is_ip_pool || d.allocation_status === 'allocated' ? 0 : 1) as 0 | 1,
+      // A subdivided row is settled when its subtree is complete (close); most hold something, so 0 first.
+      clear: (d.is_unavailable || d.is_ip_pool || d.allocation_status !== 'unallocated' ? 0 : 1) as 0 | 1,
     };
     plan
       .q(

@@ -9,7 +9,7 @@ import { FluxError } from '../../shared/errors';
 import type { RowKey, RowState, SyncEntity } from '../../shared/sync/rows';
 import type { Plan } from '../plan';
 import { checkTenantUrl } from './adapter';
-import { FileSecret } from './secret';
+import { FileSecret, hasSecretSource, secretSource } from './secret';
 
 export interface RemoteRow {
   id: number;
@@ -90,32 +90,81 @@ export function findRemote(plan: Plan, name?: string | null): RemoteRow | null {
   }
 }
 
-export function addRemote(plan: Plan, a: { name: string; url: string; secret_file: string; ca_file?: string | undefined; timeout_ms?: number | undefined }): RemoteRow {
+function checkCa(file: string): string {
+  const ca = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(ca, 'utf8');
+  } catch (e) {
+    throw new FluxError('INVALID_ARGUMENT', `CA file ${ca} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new FluxError('INVALID_ARGUMENT', `CA file ${ca} holds no PEM certificate`);
+  return ca;
+}
+
+function checkTimeout(ms: number | undefined): void {
+  if (ms !== undefined && (!Number.isInteger(ms) || ms < 100 || ms > 600_000)) throw new FluxError('INVALID_ARGUMENT', '--timeout-ms is 100 to 600000');
+}
+
+export interface NewRemote {
+  name: string;
+  url: string;
+  secret_file?: string | undefined;
+  secret_kind?: string | undefined;
+  secret_ref?: string | undefined;
+  ca_file?: string | undefined;
+  timeout_ms?: number | undefined;
+}
+
+/** Where a remote's token is: a file (checked and read once now), or a host's own store (read now when that store is registered here). */
+function secretOf(a: { secret_file?: string | undefined; secret_kind?: string | undefined; secret_ref?: string | undefined }): { kind: string; ref: string } {
+  if (a.secret_file !== undefined) {
+    const secret = new FileSecret(a.secret_file);
+    secret.read();
+    return { kind: 'file', ref: secret.path };
+  }
+  if (!a.secret_kind || !a.secret_ref) throw new FluxError('INVALID_ARGUMENT', 'a token file is required (--secret-file FILE)');
+  if (a.secret_kind === 'file') return secretOf({ secret_file: a.secret_ref });
+  if (hasSecretSource(a.secret_kind)) secretSource(a.secret_kind, a.secret_ref).read();
+  return { kind: a.secret_kind, ref: a.secret_ref };
+}
+
+export function addRemote(plan: Plan, a: NewRemote): RemoteRow {
   const name = a.name.trim();
   if (!NAME.test(name)) throw new FluxError('INVALID_ARGUMENT', `remote name "${a.name}" must be 1-64 letters, digits, dots, dashes or underscores`);
   const url = checkTenantUrl(a.url);
-  const secret = new FileSecret(a.secret_file);
-  secret.read();
-  let ca: string | null = null;
-  if (a.ca_file) {
-    ca = resolve(a.ca_file);
-    let text: string;
-    try {
-      text = readFileSync(ca, 'utf8');
-    } catch (e) {
-      throw new FluxError('INVALID_ARGUMENT', `CA file ${ca} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new FluxError('INVALID_ARGUMENT', `CA file ${ca} holds no PEM certificate`);
-  }
-  if (a.timeout_ms !== undefined && (!Number.isInteger(a.timeout_ms) || a.timeout_ms < 100 || a.timeout_ms > 600_000)) {
-    throw new FluxError('INVALID_ARGUMENT', '--timeout-ms is 100 to 600000');
-  }
+  const secret = secretOf(a);
+  const ca = a.ca_file ? checkCa(a.ca_file) : null;
+  checkTimeout(a.timeout_ms);
   if (plan.q('SELECT 1 FROM sync_remotes WHERE name = ?').get(name)) throw new FluxError('EXISTS', `a remote named ${name} already exists`);
   const now = new Date().toISOString();
   const info = plan
     .q('INSERT INTO sync_remotes (name, url, secret_kind, secret_ref, ca_file, timeout_ms, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(name, url, 'file', secret.path, ca, a.timeout_ms ?? null, now, now);
+    .run(name, url, secret.kind, secret.ref, ca, a.timeout_ms ?? null, now, now);
   return plan.q('SELECT * FROM sync_remotes WHERE id = ?').get(info.lastInsertRowid) as RemoteRow;
+}
+
+/**
+ * Points a remote elsewhere (the tenant moved, the token file changed) keeping its sync state: the
+ * tenant's identity is still checked on the next sync, so a URL of another tenant is refused then.
+ */
+export function setRemote(plan: Plan, a: { name: string; url?: string | undefined; secret_file?: string | undefined; ca_file?: string | null | undefined; timeout_ms?: number | undefined }): RemoteRow {
+  const r = getRemote(plan, a.name);
+  const patch: Partial<RemoteRow> = {};
+  if (a.url !== undefined) patch.url = checkTenantUrl(a.url);
+  if (a.secret_file !== undefined) {
+    const secret = secretOf({ secret_file: a.secret_file });
+    patch.secret_kind = secret.kind;
+    patch.secret_ref = secret.ref;
+  }
+  if (a.ca_file !== undefined) patch.ca_file = a.ca_file === null || a.ca_file === '' ? null : checkCa(a.ca_file);
+  if (a.timeout_ms !== undefined) {
+    checkTimeout(a.timeout_ms);
+    patch.timeout_ms = a.timeout_ms;
+  }
+  if (!Object.keys(patch).length) throw new FluxError('INVALID_ARGUMENT', 'nothing to change: give --url, --secret-file, --ca-file or --timeout-ms');
+  updateRemote(plan, r.id, patch);
+  return reload(plan, r.id);
 }
 
 export function removeRemote(plan: Plan, name: string): void {

@@ -53,6 +53,8 @@ export interface SyncOptions {
   merge?: boolean;
   /** Push only if the push is exactly the one previewed (its preview_id). */
   expectPreview?: string;
+  /** The token, from a host that keeps it itself (used for this sync only, never stored). */
+  token?: string;
   /** Another way to reach the tenant (tests; a real FluxBilling API later). */
   adapter?: TenantAdapter;
   onEvent?: (event: string) => void;
@@ -83,10 +85,10 @@ export interface SyncResult {
 const MAX_ROUNDS = 6;
 const MAX_MERGE_PASSES = 500;
 
-export const adapterFor = (remote: RemoteRow, onEvent?: (e: string) => void): TenantAdapter =>
+export const adapterFor = (remote: RemoteRow, onEvent?: (e: string) => void, token?: string): TenantAdapter =>
   new HttpTenant({
     url: remote.url,
-    token: secretSource(remote.secret_kind, remote.secret_ref).read(),
+    token: token ?? secretSource(remote.secret_kind, remote.secret_ref).read(),
     timeoutMs: remote.timeout_ms ?? undefined,
     ca: remote.ca_file ? readFileSync(remote.ca_file, 'utf8') : undefined,
     onEvent,
@@ -96,7 +98,7 @@ export function runSync(plan: Plan, options: SyncOptions = {}): SyncResult {
   const remote = getRemote(plan, options.remote);
   if (plan.sqlite.inTransaction) throw new FluxError('BUSY', 'sync cannot run inside a batch or another transaction; run it on its own');
   if (options.replaceLocal && options.merge) throw new FluxError('INVALID_ARGUMENT', '--replace-local and --merge exclude each other');
-  const adapter = options.adapter ?? adapterFor(remote, options.onEvent);
+  const adapter = options.adapter ?? adapterFor(remote, options.onEvent, options.token);
   const started = new Date().toISOString();
   updateRemote(plan, remote.id, { last_attempt: started });
   try {
@@ -241,6 +243,13 @@ class SyncRun {
       if (pages > 100_000) throw new FluxError('INTERNAL', 'the tenant keeps sending pages', { reason: 'PROTOCOL' });
     } while (cursor);
     if (this.remote.tenant && tenant !== this.remote.tenant) this.wrongTenant(tenant);
+    if (version < since) {
+      throw new FluxError(
+        'CONFLICT',
+        `the tenant is at version ${version}, behind the version ${since} this plan already pulled (was it restored from a backup?); nothing was changed. Replace this plan with the tenant's (sync --replace-local), or restore the tenant`,
+        { reason: 'TENANT_REWOUND' },
+      );
+    }
     const changesets = order.map((id) => byId.get(id)!).sort((a, b) => a.version - b.version);
     return { tenant, version, changesets, ours };
   }
@@ -378,17 +387,27 @@ class SyncRun {
       }
       const pullSteps: Step[] = [...applied.values()].map((c) => ({ entity: c.entity, key: c.key, from: c.from, to: c.to }));
       merge.forget();
-      const final = Merge.normalize(regions);
+      // A region whose two sides have come to agree (the tenant made the same change since) holds nothing.
+      const described = new Map<string, ReturnType<Merge['describe']>>();
+      const final = Merge.normalize(regions).filter((r) => {
+        const d = merge.describe(r, contested.get(r.k));
+        described.set(`${r.k} ${r.subtree}`, d);
+        return d.rows.length > 0;
+      });
       // Conflicts: refresh the open ones, record the new ones, retire those a wider one swallowed.
       const views: ConflictView[] = [];
       const now = new Date().toISOString();
       for (const c of open) {
-        if (!final.some((r) => r.k === c.row && r.subtree === (c.region !== null))) {
-          plan.q("UPDATE sync_conflicts SET status = 'merged', updated_at = ? WHERE id = ?").run(now, c.id);
-        }
+        if (final.some((r) => r.k === c.row && r.subtree === (c.region !== null))) continue;
+        const d = described.get(`${c.row} ${c.region !== null}`);
+        if (d && !d.rows.length) {
+          plan
+            .q("UPDATE sync_conflicts SET status = 'resolved', outcome = ?, resolved_at = ?, updated_at = ? WHERE id = ?")
+            .run(JSON.stringify({ agreed: true }), now, now, c.id);
+        } else plan.q("UPDATE sync_conflicts SET status = 'merged', updated_at = ? WHERE id = ?").run(now, c.id);
       }
       for (const region of final) {
-        const d = merge.describe(region, contested.get(region.k));
+        const d = described.get(`${region.k} ${region.subtree}`)!;
         const existing = open.find((c) => c.row === region.k && (c.region !== null) === region.subtree);
         if (existing) {
           // Keep what was found first: its kind, its contested fields and each row's base.
@@ -437,6 +456,9 @@ class SyncRun {
         // Nothing to send: the pending work is already the tenant's (or cancelled out).
         markPushed(plan, this.remote, batches, null, pulled.version);
         clearShadow(plan, this.remote);
+        // Everything in the journal now is the tenant's or pushed (this transaction holds the write lock).
+        updateRemote(plan, this.remote.id, { floor_batch: this.maxBatch() });
+        this.remote = reload(plan, this.remote.id);
         return { pullSteps, pushSteps, push: null, batches, previewId: null, newConflicts: views, status: 'synced' as const, stop: true };
       }
       const id = randomUUID().replaceAll('-', '');
@@ -540,28 +562,36 @@ class SyncRun {
     let loaded = 0;
     let version = 0;
     let tenant = '';
-    plan.mutate(
-      `sync ${this.remote.name}: ${replace ? 'replace the local plan with' : 'clone'} the tenant's plan`,
-      () => {
-        if (replace) this.wipe();
-        const bulk = !plan.q('SELECT 1 FROM subnets LIMIT 1').get() && !plan.q('SELECT 1 FROM ip_addresses LIMIT 1').get();
-        const loader = new SnapshotLoader(plan, bulk);
-        const info = this.adapter.snapshot((rows, head) => {
-          if (this.remote.tenant && !replace && head.tenant !== this.remote.tenant) this.wrongTenant(head.tenant);
-          for (const r of rows) loader.add(keyedFromSnapshot(r));
-        });
-        loader.finish();
-        loaded = loader.count;
-        version = info.version;
-        tenant = info.tenant;
-        plan.relabel(`sync ${this.remote.name}: ${replace ? 'replaced the local plan with' : 'cloned'} the tenant's plan at version ${version} (${loaded} rows)`);
-        const now = new Date().toISOString();
-        plan.q("UPDATE sync_conflicts SET status = 'merged', updated_at = ? WHERE remote_id = ? AND status = 'open'").run(now, this.remote.id);
-        clearShadow(plan, this.remote);
-        plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND state = 'sending'").run(this.remote.id);
-      },
-      { origin: 'remote' },
-    );
+    // A clone writes every page of the plan once: a larger page cache for its one transaction keeps
+    // SQLite from spilling half-written index pages to the WAL as it goes.
+    const cache = plan.sqlite.pragma('cache_size', { simple: true }) as number;
+    plan.sqlite.pragma('cache_size = -524288');
+    try {
+      plan.mutate(
+        `sync ${this.remote.name}: ${replace ? 'replace the local plan with' : 'clone'} the tenant's plan`,
+        () => {
+          if (replace) this.wipe();
+          const bulk = !plan.q('SELECT 1 FROM subnets LIMIT 1').get() && !plan.q('SELECT 1 FROM ip_addresses LIMIT 1').get();
+          const loader = new SnapshotLoader(plan, bulk);
+          const info = this.adapter.snapshot((rows, head) => {
+            if (this.remote.tenant && !replace && head.tenant !== this.remote.tenant) this.wrongTenant(head.tenant);
+            for (const r of rows) loader.add(keyedFromSnapshot(r));
+          });
+          loader.finish();
+          loaded = loader.count;
+          version = info.version;
+          tenant = info.tenant;
+          plan.relabel(`sync ${this.remote.name}: ${replace ? 'replaced the local plan with' : 'cloned'} the tenant's plan at version ${version} (${loaded} rows)`);
+          const now = new Date().toISOString();
+          plan.q("UPDATE sync_conflicts SET status = 'merged', updated_at = ? WHERE remote_id = ? AND status = 'open'").run(now, this.remote.id);
+          clearShadow(plan, this.remote);
+          plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND state = 'sending'").run(this.remote.id);
+        },
+        { origin: 'remote' },
+      );
+    } finally {
+      plan.sqlite.pragma(`cache_size = ${cache}`);
+    }
     updateRemote(plan, this.remote.id, { tenant, version, tenant_version: version, floor_batch: this.maxBatch() });
     this.remote = reload(plan, this.remote.id);
     const r = this.result(replace ? 'replace' : 'clone', 'synced', loaded, 1, null, [], [], null, []);

@@ -108,11 +108,34 @@ export const syncStatus = z.object({
 
 export const syncContract = {
   'sync.remote.add': method(
+    z
+      .object({
+        name: remoteName,
+        url: z.string().min(1, 'the tenant URL is required (--url)'),
+        /** The CLI and the browser host: a file only its owner can read, the token on its first line. */
+        secret_file: z.string().min(1).optional(),
+        /**
+         * A host that keeps the token itself (the desktop, with safeStorage): the kind of store and the
+         * host's reference to the token in it. Such a remote syncs only where that store is (see sync.run's token).
+         */
+        secret_kind: z.string().min(1).optional(),
+        secret_ref: z.string().min(1).optional(),
+        ca_file: z.string().min(1).optional(),
+        timeout_ms: z.number().int().min(100).max(600_000).optional(),
+      })
+      .refine((a) => (a.secret_file !== undefined) !== (a.secret_kind !== undefined && a.secret_ref !== undefined), {
+        message: 'a token file is required (--secret-file FILE), or secret_kind with secret_ref',
+      }),
+    z.object({ remote: remoteView }),
+    true,
+  ),
+  /** Points a remote elsewhere (the tenant moved, another token file), keeping its sync state. */
+  'sync.remote.set': method(
     z.object({
       name: remoteName,
-      url: z.string().min(1, 'the tenant URL is required (--url)'),
-      secret_file: z.string().min(1, 'a token file is required (--secret-file)'),
-      ca_file: z.string().min(1).optional(),
+      url: z.string().min(1).optional(),
+      secret_file: z.string().min(1).optional(),
+      ca_file: z.string().nullable().optional(),
       timeout_ms: z.number().int().min(100).max(600_000).optional(),
     }),
     z.object({ remote: remoteView }),
@@ -131,6 +154,12 @@ export const syncContract = {
       merge: z.boolean().default(false),
       /** Push only if it is exactly the push previewed with this preview_id. */
       expect_preview: z.string().optional(),
+      /**
+       * The bearer token, for a host that keeps it itself (the desktop decrypts it with safeStorage in its
+       * main process and adds it to this call on its way to the sync engine). Used for this sync only:
+       * never stored, logged or returned. Without it the remote's token file (or registered store) is read.
+       */
+      token: z.string().min(1).optional(),
     }),
     syncResult,
     true,

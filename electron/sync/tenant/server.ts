@@ -182,7 +182,7 @@ export async function startTenant(options: TenantOptions): Promise<TenantServer>
           if (closed) throw new Error('the client went away');
           return res.write(text);
         },
-        () => new Promise((r) => res.once('drain', r)),
+        () => (res.writableNeedDrain ? new Promise((r) => res.once('drain', r)) : Promise.resolve()),
       );
       res.end();
       log(`snapshot: ${rows} rows`);

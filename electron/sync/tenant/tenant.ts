@@ -196,7 +196,7 @@ const ROLLBACK = Symbol('rollback');
  * The snapshot as NDJSON lines, read on a connection of its own inside one read transaction, so that
  * changesets committed while it streams do not tear it. `write` returns false to ask for a pause.
  */
-export async function streamSnapshot(file: string, tenantId: string, write: (text: string) => boolean | Promise<boolean>, waitDrain: () => Promise<void>): Promise<number> {
+export async function streamSnapshot(file: string, tenantId: string, write: (text: string) => boolean, waitDrain: () => Promise<void>): Promise<number> {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('mmap_size = 1073741824');
@@ -210,7 +210,9 @@ export async function streamSnapshot(file: string, tenantId: string, write: (tex
     const header = { snapshot: { protocol: PROTOCOL_VERSION, tenant: tenantId, version, rows: total } };
     const lines: string[] = [JSON.stringify(header)];
     const flush = async () => {
-      const ok = await write(`${lines.join('\n')}\n`);
+      // No await between the write and waiting for 'drain': a socket that takes the whole chunk at once
+      // emits it on the next tick, before a promise continuation would listen.
+      const ok = write(`${lines.join('\n')}\n`);
       lines.length = 0;
       if (!ok) await waitDrain();
     };
