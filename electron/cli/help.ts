@@ -5,8 +5,10 @@ const synopsis = (c: Command) => [...c.words, ...c.positionals.map((p) => (p.opt
 
 export function helpText(words: string[] = []): string {
   const matching = COMMANDS.filter((c) => words.every((w, i) => c.words[i] === w));
-  if (matching.length === 1 && words.length) {
-    const c = matching[0]!;
+  // `sync` is both a command and a group (`sync status`): the exact command wins.
+  const exact = matching.find((c) => c.words.length === words.length);
+  if (words.length && (exact || matching.length === 1)) {
+    const c = exact ?? matching[0]!;
     return [`fluxplan ${synopsis(c)} [options]`, '', c.summary, '', 'Options:', ...c.flags.map(flagLine), '', 'Global options:', ...GLOBAL_FLAGS.map(flagLine)].join('\n');
   }
   const list = (matching.length ? matching : COMMANDS).map((c) => `  ${synopsis(c).padEnd(30)} ${c.summary}`);
