@@ -64,17 +64,17 @@ describe('import wizard', () => {
     expect(await mapping.getByLabel('Field of column Status').inputValue()).toBe('status');
     const owner = mapping.getByLabel('Field of column Owner');
     expect(await owner.inputValue()).toBe('');
-    expect(await mapping.textContent()).toContain('10.50.0.0/24');
+    await expect.poll(() => mapping.textContent()).toContain('10.50.0.0/24');
     await owner.selectOption('customer');
-    expect(await mapping.locator('tr', { hasText: 'Owner' }).textContent()).toContain('set by you');
+    await expect.poll(() => mapping.locator('tr', { hasText: 'Owner' }).textContent()).toContain('set by you');
 
     await wizard.getByRole('button', { name: 'Preview import' }).click();
     const preview = wizard.getByTestId('import-preview');
     await preview.waitFor();
     const counts = preview.getByTestId('import-counts');
-    expect(await counts.locator('div', { hasText: 'create' }).locator('dd').textContent()).toBe('3');
-    expect(await counts.locator('div', { hasText: 'fail' }).locator('dd').textContent()).toBe('1');
-    expect(await preview.textContent()).toContain('customers acme');
+    await expect.poll(() => counts.locator('div', { hasText: 'create' }).locator('dd').textContent()).toBe('3');
+    await expect.poll(() => counts.locator('div', { hasText: 'fail' }).locator('dd').textContent()).toBe('1');
+    await expect.poll(() => preview.textContent()).toContain('customers acme');
     const errors = preview.getByTestId('import-errors').locator('.err-row');
     await expect.poll(() => errors.count()).toBe(1);
     const row = (await errors.first().textContent()) ?? '';
@@ -89,7 +89,7 @@ describe('import wizard', () => {
     await wizard.getByRole('button', { name: 'Import the 3 valid rows, skip 1' }).click();
     const done = wizard.getByTestId('import-done');
     await done.waitFor();
-    expect(await done.getByTestId('import-errors').locator('.err-row').first().textContent()).toContain('HOST_BITS_SET');
+    await expect.poll(() => done.getByTestId('import-errors').locator('.err-row').first().textContent()).toContain('HOST_BITS_SET');
     await wizard.getByRole('button', { name: 'Show the plan' }).click();
     await wizard.waitFor({ state: 'detached' });
 
@@ -140,7 +140,7 @@ describe('export', () => {
     await dialog.getByLabel('Path of the file on the host').fill(out);
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await expect.poll(async () => (await dialog.getByTestId('export-done').count()) > 0, { timeout: 20_000 }).toBe(true);
-    expect(await dialog.getByTestId('export-done').textContent()).toContain('3 subnets');
+    await expect.poll(() => dialog.getByTestId('export-done').textContent()).toContain('3 subnets');
     expect(existsSync(out)).toBe(true);
     const text = readFileSync(out, 'utf8');
     expect(text).toContain('10.50.0.0/24');

@@ -143,7 +143,7 @@ describe('products, services and provisioning', () => {
     await page.getByRole('button', { name: 'Add service' }).click();
     const detail = page.getByTestId('service-detail');
     await expect.poll(() => detail.locator('h2').textContent()).toBe('svc-1001');
-    expect(await detail.textContent()).toContain('Nothing allocated yet');
+    await expect.poll(() => detail.textContent()).toContain('Nothing allocated yet');
 
     // The dry run names what would be allocated; nothing changes until Provision.
     await detail.getByRole('button', { name: 'Provision…' }).click();
@@ -175,7 +175,7 @@ describe('products, services and provisioning', () => {
     await expect.poll(() => page.getByTestId('inspector-cidr').textContent()).toBe('2001:db8:1:8::/64');
     await expect.poll(() => page.getByRole('tab', { name: 'IPv6' }).getAttribute('aria-selected')).toBe('true');
     await page.locator('.react-flow__node [data-cidr="2001:db8:1:8::/64"].sel').first().waitFor();
-    expect(await page.getByTestId('inspector').textContent()).toContain('svc-1001');
+    await expect.poll(() => page.getByTestId('inspector').textContent()).toContain('svc-1001');
     await clearToasts();
     await screenshot(page, 'prov-05-allocation-on-map');
     expect(browser.errors).toEqual([]);
@@ -260,12 +260,12 @@ describe('products, services and provisioning', () => {
 
     await view.getByLabel('Action').selectOption('ipam_cancel');
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toMatch(/cancel.*svc-1001.*ok.*released 2001:db8:1:8::\/64, 203\.0\.113\.129/);
+    await expect.poll(() => rows.first().textContent()).toMatch(/cancel.*svc-1001.*ok.*released 2001:db8:1:8::\/64, 203\.0\.113\.129/);
 
     await view.getByLabel('Action').selectOption('');
     await view.getByRole('radio', { name: 'failed' }).click();
     await expect.poll(() => rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toMatch(/allocate subnet.*svc-1002.*failed.*rule 1: .*\(/);
+    await expect.poll(() => rows.first().textContent()).toMatch(/allocate subnet.*svc-1002.*failed.*rule 1: .*\(/);
     await clearToasts();
     await screenshot(page, 'prov-07-log-failures');
 

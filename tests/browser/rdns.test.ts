@@ -115,10 +115,10 @@ describe('reverse DNS', () => {
     await expect.poll(() => pattern.inputValue()).toBe('host-{last-octet}.static.example.net');
     const preview = dialog.getByTestId('pattern-preview');
     await expect.poll(() => preview.locator('tr').count()).toBe(5);
-    expect(await preview.textContent()).toContain('198.51.100.130web2.example.net→host-130.static.example.net');
+    await expect.poll(() => preview.textContent()).toContain('198.51.100.130web2.example.net→host-130.static.example.net');
     await dialog.getByText('leave addresses that already have a name alone').click();
     await expect.poll(() => preview.locator('tr').count()).toBe(4);
-    expect(await preview.locator('.preview-title').textContent()).toContain('4 names to set · 1 unchanged');
+    await expect.poll(() => preview.locator('.preview-title').textContent()).toContain('4 names to set · 1 unchanged');
     expect(Object.values(await ptrs()).filter(Boolean)).toEqual(['web2.example.net']);
     await screenshot(page, 'rdns-02-pattern-preview');
     await dialog.getByRole('button', { name: 'Set 4 names' }).click();
@@ -137,7 +137,7 @@ describe('reverse DNS', () => {
     await nav('rDNS');
     const view = page.getByTestId('rdns-view');
     // In the browser host keys come from secret files; the page says so.
-    expect(await view.textContent()).toContain('key is read from its secret file');
+    await expect.poll(() => view.textContent()).toContain('key is read from its secret file');
     await view.getByRole('button', { name: '+ Provider' }).click();
     const form = page.getByTestId('provider-form');
     await form.getByRole('radio', { name: /Cloudflare/ }).click();
@@ -156,12 +156,12 @@ describe('reverse DNS', () => {
     await view.getByLabel('Zone provider').selectOption('cf');
     await view.getByRole('button', { name: 'Declare zone' }).click();
     await view.getByRole('table', { name: 'Zones' }).getByRole('row').filter({ hasText: ZONE }).filter({ hasText: 'declared' }).waitFor();
-    expect(await view.getByRole('table', { name: 'Zones' }).getByRole('row').filter({ hasText: ZONE }).textContent()).toMatch(/198\.51\.100\.0\/24.*cf5/);
+    await expect.poll(() => view.getByRole('table', { name: 'Zones' }).getByRole('row').filter({ hasText: ZONE }).textContent()).toMatch(/198\.51\.100\.0\/24.*cf5/);
     await view.getByRole('tab', { name: /Providers/ }).click();
 
     const card = view.getByTestId('pending-cf');
     await expect.poll(() => card.getByTestId('pending-count').textContent()).toBe('5');
-    expect(await card.textContent()).toContain(`+5 ~0 −0 in ${ZONE}`);
+    await expect.poll(() => card.textContent()).toContain(`+5 ~0 −0 in ${ZONE}`);
     await expect.poll(() => page.getByTestId('rdns-pending-badge').textContent()).toBe('5');
     expect((await engine('rdns.pending', {})).providers).toMatchObject([{ provider: 'cf', pending: 5, create: 5 }]);
     await clearToasts();
@@ -183,13 +183,13 @@ describe('reverse DNS', () => {
       '+132 PTR host-132.static.example.net',
       '+133 PTR host-133.static.example.net',
     ]);
-    expect(await dialog.getByTestId('push-summary').textContent()).toContain('5 changes to push');
+    await expect.poll(() => dialog.getByTestId('push-summary').textContent()).toContain('5 changes to push');
     // The preview wrote nothing.
     expect(Object.keys(await records())).toEqual([`140.${ZONE}`]);
     await screenshot(page, 'rdns-04-push-diff');
     await dialog.getByRole('button', { name: 'Push 5 changes' }).click();
     await expect.poll(() => dialog.getByTestId('push-summary').textContent()).toContain('5 changes pushed');
-    expect(await dialog.getByTestId('push-summary').textContent()).toContain('still pending: cf 0');
+    await expect.poll(() => dialog.getByTestId('push-summary').textContent()).toContain('still pending: cf 0');
     expect(await records()).toEqual({
       [`140.${ZONE}`]: 'noc.example.org',
       [`129.${ZONE}`]: 'host-129.static.example.net (managed by FluxPlan)',
@@ -248,7 +248,7 @@ describe('reverse DNS', () => {
     await desktop.goto(served.host.url);
     await desktop.locator('nav[aria-label="Screens"] button', { hasText: 'rDNS' }).click();
     const view = desktop.getByTestId('rdns-view');
-    expect(await view.textContent()).toContain('Keys live in the OS keychain or in a secret file');
+    await expect.poll(() => view.textContent()).toContain('Keys live in the OS keychain or in a secret file');
     await view.getByRole('table', { name: 'Providers' }).getByRole('button', { name: 'Edit…' }).click();
     const form = desktop.getByTestId('provider-form');
     const key = form.getByLabel('API token in the OS keychain');
@@ -262,11 +262,11 @@ describe('reverse DNS', () => {
     // Editing again shows that a key is kept, never the key.
     await view.getByRole('table', { name: 'Providers' }).getByRole('button', { name: 'Edit…' }).click();
     expect(await form.getByLabel('API token in the OS keychain').inputValue()).toBe('');
-    expect(await form.textContent()).toContain('A key is kept for this provider');
-    expect(await form.textContent()).not.toContain('cf-kept-by-the-keychain-0001');
+    await expect.poll(() => form.textContent()).toContain('A key is kept for this provider');
+    await expect.poll(() => form.textContent()).not.toContain('cf-kept-by-the-keychain-0001');
     await desktop.keyboard.press('Escape');
     await desktop.getByTestId('pending-cf').getByRole('button', { name: 'Push…' }).click();
-    expect(await desktop.getByTestId('push-dialog').textContent()).toContain('keys from the keychain');
+    await expect.poll(() => desktop.getByTestId('push-dialog').textContent()).toContain('keys from the keychain');
     await desktop.keyboard.press('Escape');
     await desktop.close();
   }, 60_000);

@@ -138,8 +138,8 @@ describe('transit billing', () => {
     await dialog.getByRole('button', { name: 'Import 21 rows' }).click();
     const summary = dialog.getByTestId('import-summary');
     await summary.waitFor();
-    expect(await summary.textContent()).toMatch(/21 rows.*21 new.*0 replaced.*1 bad \(kept, excluded\)/);
-    expect(await summary.textContent()).toContain('line 22 · 2024-03-01 01:40 UTC · above port speed');
+    await expect.poll(() => summary.textContent()).toMatch(/21 rows.*21 new.*0 replaced.*1 bad \(kept, excluded\)/);
+    await expect.poll(() => summary.textContent()).toContain('line 22 · 2024-03-01 01:40 UTC · above port speed');
     expect(await dialog.getByTestId('import-progress').getAttribute('data-stage')).toBe('done');
     await clearToasts();
     await screenshot(page, 'transit-01-import');
@@ -156,26 +156,26 @@ describe('transit billing', () => {
     const box = await canvas.boundingBox();
     expect(box!.width).toBeGreaterThan(500);
     expect(box!.height).toBeGreaterThan(200);
-    expect(await chart.locator('.u-legend').textContent()).toMatch(/In.*Out.*95th percentile \(max\).*Commit.*Excluded/);
+    await expect.poll(() => chart.locator('.u-legend').textContent()).toMatch(/In.*Out.*95th percentile \(max\).*Commit.*Excluded/);
 
     const bill = detail.getByTestId('bill');
     await expect.poll(() => bill.getByTestId('bill-total').textContent()).toBe('680.00');
     const lines = await bill.getByTestId('bill-lines').locator('tbody tr').allInnerTexts();
     expect(lines).toEqual([expect.stringMatching(/port fee\s+1 cycle\s+500\.00\s+500\.00/), expect.stringMatching(/overage above 0 Mbps.*\s+90 Mbps\s+2\.00\s+180\.00/)]);
     const facts = bill.getByTestId('bill-facts');
-    expect(await facts.getByTestId('bill-samples').textContent()).toMatch(/^20 counted of 8,928 five-minute slots21 stored · 8,907 missing \(exclude\) · 1 bad, excluded$/);
-    expect(await facts.textContent()).toContain('18 (0-based, ascending)');
-    expect(await facts.textContent()).toContain('190 Mbps in at 2024-03-01 01:30 UTC');
-    expect(await facts.textContent()).toContain('in 190 Mbps · out 95 Mbps');
-    expect(await facts.textContent()).toContain('overage 90 Mbps');
-    expect(await bill.textContent()).toContain('2024-03-01 01:40 UTC · above port speed');
+    await expect.poll(() => facts.getByTestId('bill-samples').textContent()).toMatch(/^20 counted of 8,928 five-minute slots21 stored · 8,907 missing \(exclude\) · 1 bad, excluded$/);
+    await expect.poll(() => facts.textContent()).toContain('18 (0-based, ascending)');
+    await expect.poll(() => facts.textContent()).toContain('190 Mbps in at 2024-03-01 01:30 UTC');
+    await expect.poll(() => facts.textContent()).toContain('in 190 Mbps · out 95 Mbps');
+    await expect.poll(() => facts.textContent()).toContain('overage 90 Mbps');
+    await expect.poll(() => bill.textContent()).toContain('2024-03-01 01:40 UTC · above port speed');
     await clearToasts();
     await screenshot(page, 'transit-02-bill');
 
     // Cacti counts from the top: index ceil(0.05 × 20) = 1 of the descending order, the same sample here.
     await detail.getByRole('radio', { name: 'cacti' }).click();
     await expect.poll(() => facts.textContent()).toContain('1 (0-based, descending)');
-    expect(await bill.getByTestId('bill-total').textContent()).toBe('680.00');
+    await expect.poll(() => bill.getByTestId('bill-total').textContent()).toBe('680.00');
     // What if the port were billed on its outbound traffic: 95 Mbps, under the commit, the fee alone.
     await detail.getByLabel('Direction', { exact: true }).selectOption('out');
     await expect.poll(() => bill.getByTestId('bill-total').textContent()).toBe('500.00');
@@ -207,7 +207,7 @@ describe('transit billing', () => {
     expect(calls[0]).toBe(-1);
     expect(calls.slice(1)).toEqual([2000, 2000, 2000, 2000, month.rows - 8000]);
     expect(await dialog.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
-    expect(await dialog.getByTestId('import-summary').textContent()).toContain(`${month.rows.toLocaleString('en')} rows${month.rows.toLocaleString('en')} new`);
+    await expect.poll(() => dialog.getByTestId('import-summary').textContent()).toContain(`${month.rows.toLocaleString('en')} rows${month.rows.toLocaleString('en')} new`);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -223,7 +223,7 @@ describe('transit billing', () => {
     const money = (n: number) => n.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     await expect.poll(() => detail.getByTestId('bill-total').textContent()).toBe(money(bill.total));
     expect(bill.complete).toBe(false);
-    expect(await detail.getByTestId('bill').textContent()).toContain('running, as of');
+    await expect.poll(() => detail.getByTestId('bill').textContent()).toContain('running, as of');
     await expect.poll(() => page.getByTestId('transit-tr-fra-1').getByTestId('estimate-total').textContent()).toBe(money(list.services[0]!.estimate!.total));
     // The previous month holds the rest of the 30 days, unless the month began exactly 30 days ago.
     await page.waitForTimeout(400);
