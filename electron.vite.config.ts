@@ -1,5 +1,5 @@
 /**
- * electron-vite builds the desktop app into out/: main (with the engine and import workers as further entries),
+ * electron-vite builds the desktop app into out/: main (with the engine and job workers as further entries),
  * the sandboxed preload (one CommonJS file, dependencies bundled in), and the renderer (renderer/vite.config.ts).
  * better-sqlite3 stays external: electron-builder unpacks it from asar and rebuilds it for Electron when packaging.
  */
@@ -15,7 +15,7 @@ export default defineConfig({
         input: {
           index: resolve('electron/main/index.ts'),
           'engine-worker': resolve('electron/main/engine-worker.ts'),
-          'import-worker': resolve('electron/import/worker.ts'),
+          'job-worker': resolve('electron/jobs/worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -1,7 +1,7 @@
 /**
  * Spreadsheet import benchmark (`npm run bench:import`):
  *  - a 1,000,000-row CSV of subnets and IP addresses (IPv4 and IPv6) imported end to end through the
- *    import worker into an empty plan: wall time and the process's peak memory (goal: under 15 s and
+ *    job worker into an empty plan: wall time and the process's peak memory (goal: under 15 s and
  *    500 MB); beside it, from the same run, the floor: the same subnet and address rows inserted straight
  *    into SQLite in one transaction (no journal, no checks);
  *  - a 100,000-row XLSX of the same shape imported end to end (goal: under 8 s);
@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgetJob, startJob, waitClosed, waitJob } from '../electron/import/job';
+import { forgetJob, startJob, waitClosed, waitJob } from '../electron/jobs/job';
 import { Plan } from '../electron/plan';
 
 const LOCATIONS = ['EU-FRA', 'EU-AMS', 'US-NYC', 'US-LAX'];

@@ -15,10 +15,10 @@ await build({
   logLevel: 'warning',
 });
 
-// The import worker runs in a thread of its own (electron/import/job.ts starts it next to the CLI bundle).
+// The job worker (imports, exports, syncs) runs in a thread of its own (electron/jobs/job.ts starts it next to the CLI bundle).
 await build({
-  entryPoints: ['electron/import/worker.ts'],
-  outfile: 'dist/import-worker.mjs',
+  entryPoints: ['electron/jobs/worker.ts'],
+  outfile: 'dist/job-worker.mjs',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -253,26 +253,3 @@ export function tenantChangesets(file: string): Array<{ version: number; id: str
     plan.close();
   }
 }
-
-const ENGINE_BUNDLE = join(ROOT, 'dist', `engine-worker-test-${process.pid}.mjs`);
-let engineBuilt: Promise<string> | null = null;
-
-/** electron/main/engine-worker.ts bundled as the hosts ship it, for sync in a worker thread. */
-export function engineWorkerScript(): Promise<string> {
-  engineBuilt ??= build({
-    entryPoints: [join(ROOT, 'electron/main/engine-worker.ts')],
-    outfile: ENGINE_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  }).then(() => ENGINE_BUNDLE);
-  return engineBuilt;
-}
-
-afterAll(() => {
-  rmSync(ENGINE_BUNDLE, { force: true });
-});

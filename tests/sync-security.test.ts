@@ -108,7 +108,7 @@ describe('sync security', () => {
     const plan = Plan.open(a.db);
     try {
       const added = invoke(plan, 'sync.remote.add', { name: 'fb', url: tenant.url, secret_kind: 'safe-storage', secret_ref: 'fluxplan-remote-fb' });
-      expect(added.remote.secret).toBe('safe-storage: fluxplan-remote-fb');
+      expect(added.remote.secret).toBe("the desktop app's keychain");
       // Here (no safeStorage) the token cannot be read: a clear refusal, nothing sent.
       expect(() => invoke(plan, 'sync.run', {})).toThrow(/kept by the host that added it/);
       const r = invoke(plan, 'sync.run', { token: tenant.token });

@@ -226,42 +226,139 @@ describe('sync between two planners and the tenant', () => {
   });
 });
 
-describe('sync on an engine of its own (the desktop)', () => {
-  it('local work never waits for the network: the UI thread and its plan stay free while a slow sync runs in a worker', async () => {
-    const { runSyncInWorker } = await import('../electron/sync/worker');
-    const { engineWorkerScript } = await import('./sync-helpers');
+describe('sync as a job (the desktop and the browser host)', () => {
+  /** Polls sync.job on the UI's own connection until the job ends. */
+  async function finished(ui: import('../electron/plan').Plan, job: string) {
+    const { invoke } = await import('../electron/api/handlers');
+    for (;;) {
+      const s = invoke(ui, 'sync.job', { job });
+      if (s.state !== 'running') return s;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('local work never waits for the network: the plan stays free while a slow sync runs in its own thread', async () => {
     const { Plan } = await import('../electron/plan');
     const { invoke } = await import('../electron/api/handlers');
     const tenant = await startTenant({ faults: ['--delay-ms', '1500'] });
     const a = new Planner('alice');
     await seed(a);
     await a.connect(tenant);
-    const script = await engineWorkerScript();
-    expect((await runSyncInWorker(a.db, script)).ok).toBe(true);
-    await a.ok('allocate', 'subnet', '--family', '4', '--prefix', '26', '--customer', 'cust-7421');
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 20);
-    const started = Date.now();
-    const sync = runSyncInWorker(a.db, script);
-    // Meanwhile, on this thread, the planner goes on working on the same plan file: once the push is
-    // on its way (the tenant has it, its answer is 1.5 s off), another allocation.
-    for (let i = 0; i < 300 && !(await logOf(tenant)).some((l) => / \(\d+ changes, base 1\): 200$/.test(l)); i++);
     const ui = Plan.open(a.db);
-    const t0 = Date.now();
-    invoke(ui, 'allocate.subnet', { family: 4, prefix: 27, customer: 'cust-7422' });
-    const status = invoke(ui, 'sync.status', {});
-    const localMs = Date.now() - t0;
-    ui.close();
-    const reply = await sync;
-    clearInterval(timer);
-    expect(reply.ok).toBe(true);
-    expect(Date.now() - started).toBeGreaterThan(2900); // two slow answers: pull, push
-    expect(localMs).toBeLessThan(1000);
-    expect(ticks).toBeGreaterThan(20);
-    expect(status.pending).toBe(2);
+    try {
+      const first = await finished(ui, invoke(ui, 'sync.start', {}).job);
+      expect(first.state).toBe('done');
+      expect(first.result!.mode).toBe('upload');
+      await a.ok('allocate', 'subnet', '--family', '4', '--prefix', '26', '--customer', 'cust-7421');
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 20);
+      const started = Date.now();
+      const { job } = invoke(ui, 'sync.start', {});
+      // Meanwhile, on this thread, the planner goes on working on the same plan file: once the push is
+      // on its way (the tenant has it, its answer is 1.5 s off), another allocation.
+      for (let i = 0; i < 300 && !(await logOf(tenant)).some((l) => / \(\d+ changes, base 1\): 200$/.test(l)); i++);
+      expect(invoke(ui, 'sync.job', { job })).toMatchObject({ state: 'running', phase: 'pushing' });
+      const t0 = Date.now();
+      invoke(ui, 'allocate.subnet', { family: 4, prefix: 27, customer: 'cust-7422' });
+      const status = invoke(ui, 'sync.status', {});
+      const localMs = Date.now() - t0;
+      const done = await finished(ui, job);
+      clearInterval(timer);
+      expect(done.state).toBe('done');
+      expect(done.result!.status).toBe('synced');
+      expect(done.pushed).toBe(done.result!.pushed);
+      expect(Date.now() - started).toBeGreaterThan(2900); // two slow answers: pull, push
+      expect(localMs).toBeLessThan(1000);
+      expect(ticks).toBeGreaterThan(20);
+      expect(status.pending).toBe(2);
+    } finally {
+      ui.close();
+    }
     // The allocation made during the sync was not in its push; the next sync sends it.
     expect((await a.ok('sync', 'status')).pending).toBe(1);
     expect((await a.sync()).body.pushed).toBeGreaterThan(0);
     expectSame([a.db, tenant.db]);
+  });
+
+  it('cancel stops a sync at its next safe point: nothing is sent and the plan is as it was', async () => {
+    const { Plan } = await import('../electron/plan');
+    const { invoke } = await import('../electron/api/handlers');
+    const tenant = await startTenant({ faults: ['--delay-ms', '800'] });
+    const a = new Planner('alice');
+    await seed(a);
+    await a.connect(tenant);
+    expect((await a.sync()).code).toBe(0);
+    const b = new Planner('bob');
+    await b.connect(tenant);
+    expect((await b.sync()).body.mode).toBe('clone');
+    await b.ok('subnet', 'add', '198.51.100.0/24', '--description', 'from bob');
+    expect((await b.sync()).body.pushed).toBeGreaterThan(0);
+    await a.ok('allocate', 'subnet', '--family', '4', '--prefix', '28', '--customer', 'cust-7421');
+    const before = planImage(a.db);
+    const versionBefore = tenantChangesets(tenant.db).length;
+    const ui = Plan.open(a.db);
+    try {
+      const { job } = invoke(ui, 'sync.start', {});
+      // Cancel while the first (slow) page of the pull is on its way.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(invoke(ui, 'sync.cancel', { job }).state).toBe('running');
+      const s = await finished(ui, job);
+      expect(s.state).toBe('cancelled');
+      expect(s.error!.code).toBe('CANCELLED');
+      expect(s.error!.message).toMatch(/nothing was sent and the plan is as it was/);
+      expect(s.result).toBeNull();
+      expect(invoke(ui, 'sync.status', {}).pending).toBe(1);
+      expect(invoke(ui, 'sync.status', {}).last_error).toBeNull();
+    } finally {
+      ui.close();
+    }
+    expect(planImage(a.db)).toEqual(before);
+    expect(tenantChangesets(tenant.db).length).toBe(versionBefore);
+    // The next sync does it all: pulls bob's subnet, pushes the allocation.
+    const again = await a.sync();
+    expect(again.code).toBe(0);
+    expect(again.body.pulled).toBeGreaterThan(0);
+    expect(again.body.pushed).toBeGreaterThan(0);
+    await b.sync();
+    expectSame([a.db, b.db, tenant.db]);
+  });
+
+  it('a probe tells online and the tenant version without pulling; offline once the tenant is gone', async () => {
+    const tenant = await startTenant();
+    const a = new Planner('alice');
+    await seed(a);
+    await a.connect(tenant);
+    expect((await a.sync()).code).toBe(0);
+    const b = new Planner('bob');
+    await b.connect(tenant);
+    await b.sync();
+    await b.ok('subnet', 'add', '198.51.100.0/24');
+    await b.sync();
+    const before = planImage(a.db);
+    const probe = await a.ok('sync', 'probe');
+    expect(probe).toMatchObject({ remote: 'fb', online: true, version: 1, tenant_version: 2, behind: 1, error: null });
+    expect(planImage(a.db)).toEqual(before);
+    const status = await a.ok('sync', 'status');
+    expect(status).toMatchObject({ online: true, version: 1, tenant_version: 2 });
+    await tenant.stop();
+    const gone = await a.json('sync', 'probe');
+    expect(gone.code).toBe(1);
+    expect(gone.body).toMatchObject({ online: false, reason: 'OFFLINE', version: 1, tenant_version: 2 });
+    expect(gone.body.error).toMatch(/127\.0\.0\.1/);
+    expect((await a.ok('sync', 'status')).online).toBe(false);
+  });
+
+  it('sync.job and sync.start refuse an unknown job and an unknown remote, in words', async () => {
+    const { Plan } = await import('../electron/plan');
+    const { invoke } = await import('../electron/api/handlers');
+    const a = new Planner('alice');
+    await seed(a);
+    const ui = Plan.open(a.db);
+    try {
+      expect(() => invoke(ui, 'sync.job', { job: 'sync-99-x' })).toThrow(/No job sync-99-x/);
+      expect(() => invoke(ui, 'sync.start', { remote: 'nowhere' })).toThrow(/nowhere/);
+    } finally {
+      ui.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { contract, type MethodName, type MethodResult, type Reply } from '../../shared/api/contract';
-import { FluxError, isFluxError } from '../../shared/errors';
+import { FluxError } from '../../shared/errors';
 import { allocatorHandlers } from '../allocator/handlers';
 import { billingHandlers } from '../billing/handlers';
 import { catalogHandlers } from '../catalog/handlers';
@@ -17,6 +17,9 @@ import { syncHandlers } from '../sync/handlers';
 import { treeHandlers } from '../tree/handlers';
 import { browseHandlers } from '../tree/browse';
 import type { HandlerMap } from './handler';
+import { toErrorBody } from './error-body';
+
+export { toErrorBody };
 
 export const handlers: HandlerMap<MethodName> = {
   ...catalogHandlers,
@@ -61,13 +64,3 @@ export function reply<M extends MethodName>(plan: Plan, method: M, raw: unknown)
   }
 }
 
-export function toErrorBody(e: unknown): { code: string; message: string } & Record<string, unknown> {
-  if (isFluxError(e)) return e.toJSON();
-  const message = e instanceof Error ? e.message : String(e);
-  const sqliteCode = (e as { code?: unknown }).code;
-  if (sqliteCode === 'SQLITE_BUSY') return { code: 'BUSY', message: 'The plan is busy in another FluxPlan window or command; try again' };
-  if (sqliteCode === 'SQLITE_CORRUPT' || sqliteCode === 'SQLITE_NOTADB') {
-    return { code: 'DB_DAMAGED', message: `The plan file is damaged (${message}). Restore it from a backup.` };
-  }
-  return { code: 'INTERNAL', message };
-}

@@ -5,6 +5,7 @@
  * plan. Rows are read a page at a time inside one read transaction, so the file is one snapshot and
  * memory stays flat.
  */
+import { JobCancelled } from '../jobs/counters';
 import ExcelJS from 'exceljs';
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -30,7 +31,7 @@ export interface ExportHooks {
   cancelled?(): boolean;
 }
 
-export class ExportCancelled extends Error {
+export class ExportCancelled extends JobCancelled {
   constructor() {
     super('The export was cancelled; no file was written');
   }

@@ -4,10 +4,10 @@
  */
 import { writeSync } from 'node:fs';
 import type { HandlerMap } from '../api/handler';
-import type { ImportResult, JobStatus } from '../../shared/import/schema';
+import { jobPhase, type ImportResult, type JobStatus } from '../../shared/import/schema';
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
-import { cancelJob, jobState, runJob, startJob } from './job';
+import { cancelJob, jobState, runJob, startJob } from '../jobs/job';
 import { deleteProfile, getProfile, listProfiles, saveProfile } from './profiles';
 import { toOverrides } from './mapping';
 
@@ -60,14 +60,17 @@ function pageErrors(result: ImportResult, limit: number): ImportResult {
   return { ...result, errors: result.errors.slice(0, limit), errors_total: result.errors.length };
 }
 
+const IMPORT_PHASES: readonly string[] = jobPhase.options;
+
 function status(id: string, errorsLimit: number): JobStatus {
   const s = jobState(id);
+  if (s.kind === 'sync' || s.kind === 'sync-probe') throw new FluxError('INVALID_ARGUMENT', `${id} is a sync job, not an import or export (ask sync.job)`);
   const isExport = s.kind === 'export';
   return {
     job: id,
     kind: s.kind,
     state: s.state,
-    phase: s.phase,
+    phase: IMPORT_PHASES.includes(s.phase) ? (s.phase as JobStatus['phase']) : 'starting',
     rows_read: s.read,
     rows_checked: s.checked,
     rows_written: s.written,

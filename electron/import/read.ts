@@ -4,6 +4,7 @@
  * sheet, or one). A legacy .xls is refused with what to do instead. Rows are handed over in batches as
  * text cells, so memory stays flat however long the file is.
  */
+import { JobCancelled } from '../jobs/counters';
 import ExcelJS from 'exceljs';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -33,7 +34,7 @@ export interface ReadOptions {
 const BATCH = 2048;
 
 /** Raised inside a reader when the caller cancels; the import turns it into a cancelled job. */
-export class Cancelled extends Error {
+export class Cancelled extends JobCancelled {
   constructor() {
     super('cancelled');
   }

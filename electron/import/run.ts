@@ -1,8 +1,9 @@
 /**
  * One import from start to end: read the file, map its columns, check every row, work out the tree,
  * then write it as one transaction and one journal batch (or rehearse it for a dry run). Runs in the
- * import worker (job.ts) with its own connection; tests call it directly.
+ * job worker (electron/jobs) with its own connection; tests call it directly.
  */
+import { JobCancelled } from '../jobs/counters';
 import { basename } from 'node:path';
 import { addressKey, formatCidr, lastAddress } from '../../shared/cidr';
 import { FluxError } from '../../shared/errors';
@@ -43,7 +44,7 @@ export interface RunHooks {
   cancelled?(): boolean;
 }
 
-export class ImportCancelled extends Error {
+export class ImportCancelled extends JobCancelled {
   constructor() {
     super('The import was cancelled; the plan is unchanged');
   }

@@ -12,6 +12,7 @@ import { workerEngine, type Engine } from './engine';
 import { IpcRegistry, MENU_CHANNEL, type IpcMainLike } from './ipc';
 import { menuTemplate, type MenuCommand } from './menu';
 import { SecretKeeper, secretChannels, withKeptSecrets } from './secrets';
+import { forgetRemovedRemote, SYNC_TOKENS_CHANNEL_PREFIX, withKeptToken } from './sync-tokens';
 import { fileChannels } from './files';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, navigationDecision, permissionGranted, windowOpenDecision, windowOptions } from './security';
 
@@ -106,9 +107,21 @@ app.whenReady().then(async () => {
   // rDNS keys the planner keeps in the OS keychain: saved through the shell's channels, handed to rdns.push here.
   let kept: SecretKeeper | null = null;
   const keeper = () => (kept ??= new SecretKeeper(safeStorage, join(app.getPath('userData'), 'rdns-keys.json'), file));
+  // Tenant tokens of sync remotes, kept the same way: added to sync calls here, on their way to the engine.
+  let keptTokens: SecretKeeper | null = null;
+  const tokens = () => (keptTokens ??= new SecretKeeper(safeStorage, join(app.getPath('userData'), 'sync-tokens.json'), file));
+  const defaultRemote = async () => {
+    const s = await open.call('sync.status', {});
+    return s.ok ? s.result.remote : null;
+  };
   const policy = { windowId: () => window?.webContents.id ?? null };
-  registry.registerAll((method, args) => open.call(method, withKeptSecrets(method, args, keeper)), policy);
+  registry.registerAll(async (method, args) => {
+    const reply = await open.call(method, await withKeptToken(method, withKeptSecrets(method, args, keeper), tokens, defaultRemote));
+    forgetRemovedRemote(method, args, reply, tokens);
+    return reply;
+  }, policy);
   registry.registerShell(secretChannels(keeper), policy);
+  registry.registerShell(secretChannels(tokens, SYNC_TOKENS_CHANNEL_PREFIX), policy);
   // The import wizard's and Export's file dialogs, shown by main over the app window.
   registry.registerShell(
     fileChannels(

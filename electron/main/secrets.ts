@@ -1,7 +1,7 @@
 /**
- * rDNS provider keys the desktop keeps for the planner: encrypted with Electron's safeStorage (the OS
- * keychain: Keychain, DPAPI, libsecret/kwallet) in a file of their own in the user-data folder, never
- * in the plan. The renderer reaches them through three narrow channels only (status, save, remove),
+ * Secrets the desktop keeps for the planner (rDNS provider keys; sync tokens, see sync-tokens.ts):
+ * encrypted with Electron's safeStorage (the OS keychain: Keychain, DPAPI, libsecret/kwallet) in a file
+ * of their own in the user-data folder, never in the plan. The renderer reaches them through three narrow channels only (status, save, remove),
  * each wrapped like the contract's (ipc.ts: sender check, then a strict zod schema); nothing ever sends
  * a key back. Main hands the keys to the engine as rdns.push's `secrets` argument.
  * No `electron` import: tests drive it with a fake safeStorage and fake IPC events.
@@ -172,16 +172,19 @@ function answer<T>(run: () => T): { ok: true; result: T } | { ok: false; error: 
   }
 }
 
-/** The three channels; none of their answers carries a key. */
-export function secretChannels(keeper: () => SecretKeeper): ShellChannel[] {
+/**
+ * The three channels of a keeper under `prefix` (rDNS provider keys, or sync tokens where `provider`
+ * names the remote); none of their answers carries a key.
+ */
+export function secretChannels(keeper: () => SecretKeeper, prefix = SECRETS_CHANNEL_PREFIX): ShellChannel[] {
   return [
-    { channel: `${SECRETS_CHANNEL_PREFIX}status`, args: secretsArgs.status, handle: () => answer(() => keeper().status()) },
+    { channel: `${prefix}status`, args: secretsArgs.status, handle: () => answer(() => keeper().status()) },
     {
-      channel: `${SECRETS_CHANNEL_PREFIX}save`,
+      channel: `${prefix}save`,
       args: secretsArgs.save,
       handle: (a) => answer(() => keeper().save((a as z.output<typeof secretsArgs.save>).provider, (a as z.output<typeof secretsArgs.save>).secret)),
     },
-    { channel: `${SECRETS_CHANNEL_PREFIX}remove`, args: secretsArgs.remove, handle: (a) => answer(() => keeper().remove((a as z.output<typeof secretsArgs.remove>).provider)) },
+    { channel: `${prefix}remove`, args: secretsArgs.remove, handle: (a) => answer(() => keeper().remove((a as z.output<typeof secretsArgs.remove>).provider)) },
   ];
 }
 

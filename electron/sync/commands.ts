@@ -70,6 +70,14 @@ export const syncCommands: Command[] = [
           ].join('\n'),
   },
   {
+    words: ['sync', 'probe'], method: 'sync.probe', positionals: [], flags: [remote],
+    summary: 'ask the tenant whether it answers and at which version (nothing pulled or pushed)',
+    human: (r: any) =>
+      `${r.remote} (${r.url}): ${r.online ? 'online' : 'offline'}${r.tenant_version !== null ? `, tenant at version ${r.tenant_version}` : ''}` +
+      `${r.behind ? `, ${r.behind} version(s) ahead of this plan` : r.behind === 0 ? ', this plan is up to date' : ''}${r.error ? `\n  ${r.error}` : ''}`,
+    exitCode: (r: { online: boolean; error: string | null }) => (r.online && !r.error ? 0 : 1),
+  },
+  {
     words: ['sync', 'conflicts'], method: 'sync.conflicts', positionals: [], flags: [remote, f('all', 'bool', 'resolved ones too')],
     summary: 'list sync conflicts with both sides\' values',
     human: (r: any) => (r.conflicts.length ? r.conflicts.flatMap(conflictLines).join('\n') : 'No conflicts.'),

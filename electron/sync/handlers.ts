@@ -2,26 +2,30 @@
  * Sync's share of the handler table. `sync.status` answers from the plan alone (no network), so the
  * desktop can show it at a glance at any time.
  *
- * `sync.run` blocks its caller while it talks to the tenant (the requests themselves run on a helper
- * thread). The CLI simply waits. The desktop must not let the engine that answers the UI wait on the
- * network: it calls sync.run on a second engine, `workerEngine(file, script)` from electron/main/engine.ts,
- * opened on the same plan file (a worker thread with its own SQLite connection), and keeps calling
- * everything else, sync.status included, on its usual engine. See docs/sync-protocol.md.
+ * `sync.run` and `sync.probe` block their caller while they talk to the tenant (the requests themselves
+ * run on a helper thread): the CLI simply waits. The desktop and the browser host must not let the engine
+ * that answers the UI wait on the network, so they call `sync.start`: the same sync as a job of the job
+ * worker (electron/jobs), its own thread and SQLite connection to the same plan file, polled with
+ * `sync.job` and stopped with `sync.cancel`. See docs/sync-protocol.md.
  */
 import type { HandlerMap } from '../api/handler';
 import type { Plan } from '../plan';
+import { FluxError } from '../../shared/errors';
+import { cancelJob, jobState, startJob } from '../jobs/job';
 import { listConflicts, resolveConflict } from './conflicts';
 import { countPending } from './pending';
+import { probeTenant, type ProbeResult } from './probe';
 import { secretSource } from './secret';
 import { addRemote, countOpenConflicts, findRemote, getRemote, listRemotes, removeRemote, setRemote, type RemoteRow } from './store';
-import { runSync } from './sync';
+import { runSync, type SyncResult } from './sync';
 
 function remoteView(r: RemoteRow) {
   let secret: string;
   try {
     secret = secretSource(r.secret_kind, r.secret_ref).describe();
   } catch {
-    secret = `${r.secret_kind}: ${r.secret_ref}`;
+    // Kept by a host that is not this one (the desktop app's keychain, seen from the CLI).
+    secret = r.secret_kind === 'safe-storage' ? "the desktop app's keychain" : `${r.secret_kind}: ${r.secret_ref}`;
   }
   return {
     id: r.id,
@@ -62,7 +66,30 @@ function status(plan: Plan, name?: string) {
   });
 }
 
-export const syncHandlers: HandlerMap<'sync.remote.add' | 'sync.remote.set' | 'sync.remote.list' | 'sync.remote.remove' | 'sync.run' | 'sync.status' | 'sync.conflicts' | 'sync.resolve'> = {
+const SYNC_PHASES = ['starting', 'connecting', 'pulling', 'merging', 'pushing', 'cloning', 'done'] as const;
+
+function syncJob(id: string) {
+  const s = jobState(id);
+  if (s.kind !== 'sync' && s.kind !== 'sync-probe') throw new FluxError('INVALID_ARGUMENT', `${id} is an ${s.kind} job, not a sync (ask import.status)`);
+  const phase = (SYNC_PHASES as readonly string[]).includes(s.phase) ? (s.phase as (typeof SYNC_PHASES)[number]) : 'starting';
+  const done = s.state === 'done';
+  return {
+    job: id,
+    kind: s.kind,
+    state: s.state,
+    phase,
+    pulled: s.read,
+    pushed: s.written,
+    error: s.error ? { code: s.error.code, message: s.error.message, reason: typeof s.error.reason === 'string' ? s.error.reason : null } : null,
+    result: done && s.kind === 'sync' ? (s.result as SyncResult) : null,
+    probe: done && s.kind === 'sync-probe' ? (s.result as ProbeResult) : null,
+  };
+}
+
+export const syncHandlers: HandlerMap<
+  | 'sync.remote.add' | 'sync.remote.set' | 'sync.remote.list' | 'sync.remote.remove'
+  | 'sync.run' | 'sync.start' | 'sync.job' | 'sync.cancel' | 'sync.probe' | 'sync.status' | 'sync.conflicts' | 'sync.resolve'
+> = {
   'sync.remote.add': (plan, a) => ({ remote: remoteView(addRemote(plan, a)) }),
   'sync.remote.set': (plan, a) => ({ remote: remoteView(setRemote(plan, a)) }),
   'sync.remote.list': (plan) => ({ remotes: listRemotes(plan).map(remoteView) }),
@@ -72,6 +99,18 @@ export const syncHandlers: HandlerMap<'sync.remote.add' | 'sync.remote.set' | 's
   },
   'sync.run': (plan, a) =>
     runSync(plan, { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview, token: a.token }),
+  'sync.start': (plan, a) => {
+    const { probe, ...args } = a;
+    // Refused here, in the caller's words, rather than later in the job.
+    plan.read(() => getRemote(plan, args.remote));
+    return { job: startJob(plan.file, probe ? 'sync-probe' : 'sync', args) };
+  },
+  'sync.job': (_plan, a) => syncJob(a.job),
+  'sync.cancel': (_plan, a) => {
+    syncJob(a.job);
+    return { job: a.job, state: cancelJob(a.job) };
+  },
+  'sync.probe': (plan, a) => probeTenant(plan, { remote: a.remote, token: a.token }),
   'sync.status': (plan, a) => status(plan, a.remote),
   'sync.conflicts': (plan, a) => ({ conflicts: listConflicts(plan, getRemote(plan, a.remote), a.all) }),
   'sync.resolve': (plan, a) => resolveConflict(plan, a.id, a.choice),

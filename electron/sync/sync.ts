@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { FluxError, isFluxError } from '../../shared/errors';
 import type { Change, Changeset, PulledChangeset } from '../../shared/sync/protocol';
 import { ENTITY_ORDER, keyString, type RowKey, type RowState, type SyncEntity } from '../../shared/sync/rows';
+import { JobCancelled, type JobHooks } from '../jobs/counters';
 import type { Plan } from '../plan';
 import { type TenantAdapter, HttpTenant } from './adapter';
 import { ApplyError, applyChanges, changeBetween, stateAfter } from './apply';
@@ -58,7 +59,17 @@ export interface SyncOptions {
   /** Another way to reach the tenant (tests; a real FluxBilling API later). */
   adapter?: TenantAdapter;
   onEvent?: (event: string) => void;
+  /** Progress and cancel, when the sync runs as a job (electron/jobs): changes pulled in `read`, pushed in `written`. */
+  hooks?: Pick<JobHooks, 'phase' | 'read' | 'written' | 'cancelled'>;
 }
+
+/**
+ * A sync stopped at a safe point because it was asked to: before anything more was sent. The
+ * transaction it was in rolls back; what an earlier round had already pulled stays applied.
+ */
+export class SyncCancelled extends JobCancelled {}
+
+const NO_HOOKS: NonNullable<SyncOptions['hooks']> = { phase: () => {}, read: () => {}, written: () => {}, cancelled: () => false };
 
 export interface SyncResult {
   remote: string;
@@ -106,6 +117,7 @@ export function runSync(plan: Plan, options: SyncOptions = {}): SyncResult {
     updateRemote(plan, remote.id, { online: 1, last_error: null, ...(options.dryRun ? {} : { last_sync: new Date().toISOString() }) });
     return result;
   } catch (e) {
+    if (e instanceof SyncCancelled) throw e;
     const reason = isFluxError(e) ? (e.details.reason as string | undefined) : undefined;
     const message = e instanceof Error ? e.message : String(e);
     updateRemote(plan, remote.id, { last_error: message, ...(reason === 'OFFLINE' || reason === 'UNAVAILABLE' ? { online: 0 } : {}) });
@@ -144,6 +156,9 @@ interface Pulled {
 class SyncRun {
   private remote: RemoteRow;
   private readonly event: (e: string) => void;
+  private readonly hooks: NonNullable<SyncOptions['hooks']>;
+  /** Whether changes pulled from the tenant were committed here (a cancel then leaves them applied). */
+  private appliedPull = false;
 
   constructor(
     private readonly plan: Plan,
@@ -153,6 +168,17 @@ class SyncRun {
   ) {
     this.remote = remote;
     this.event = options.onEvent ?? (() => {});
+    this.hooks = options.hooks ?? NO_HOOKS;
+  }
+
+  /** A safe point: nothing is on its way to the tenant, and the open transaction (if any) rolls back. */
+  private stopIfCancelled(): void {
+    if (!this.hooks.cancelled()) return;
+    throw new SyncCancelled(
+      this.appliedPull
+        ? 'The sync was cancelled before it sent anything more; the changes it had already pulled from the tenant stay applied'
+        : 'The sync was cancelled; nothing was sent and the plan is as it was',
+    );
   }
 
   private get dry(): boolean {
@@ -220,9 +246,14 @@ class SyncRun {
     let tenant = '';
     let version = since;
     let pages = 0;
+    let received = 0;
+    this.hooks.phase('pulling');
     do {
+      this.stopIfCancelled();
       const page = this.adapter.changes(since, cursor);
       pages++;
+      for (const cs of page.changesets) received += cs.changes.length;
+      this.hooks.read(received);
       tenant = page.tenant;
       version = page.version;
       for (const cs of page.changesets as PulledChangeset[]) {
@@ -336,6 +367,7 @@ class SyncRun {
   } {
     const plan = this.plan;
     const remote = this.remote;
+    this.hooks.phase('merging');
     const work = () => {
       // Own changesets the feed shows: they landed.
       for (const own of pulled.ours) {
@@ -461,6 +493,7 @@ class SyncRun {
         this.remote = reload(plan, this.remote.id);
         return { pullSteps, pushSteps, push: null, batches, previewId: null, newConflicts: views, status: 'synced' as const, stop: true };
       }
+      this.stopIfCancelled();
       const id = randomUUID().replaceAll('-', '');
       const pid = previewId(pulled.version, changes);
       if (this.options.expectPreview && this.options.expectPreview !== pid) {
@@ -480,6 +513,7 @@ class SyncRun {
     const label = `sync ${remote.name}`;
     const out = this.dry ? plan.rehearse(label, work) : plan.mutate(label, work, { origin: 'remote' });
     if (this.dry) this.remote = reload(plan, remote.id);
+    else if (out.pullSteps.length) this.appliedPull = true;
     return {
       pulled: out.pullSteps.length,
       pullSteps: out.pullSteps,
@@ -501,12 +535,14 @@ class SyncRun {
 
   /** Sends the changeset; 'done', or what to do next. */
   private send(cs: Changeset): 'done' | 'conflict' | 'behind' {
+    this.hooks.phase('pushing');
     this.event(`pushing ${cs.changes.length} change(s) as changeset ${cs.id} on version ${cs.base_version}`);
     const outcome = this.adapter.post(cs);
     const plan = this.plan;
     if (outcome.status === 200) {
       const version = outcome.answer.version;
       plan.sqlite.transaction(() => this.landed(cs.id, version)).immediate();
+      this.hooks.written(cs.changes.length);
       return version === cs.base_version + 1 ? 'done' : 'behind';
     }
     plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND id = ?").run(this.remote.id, cs.id);
@@ -522,6 +558,7 @@ class SyncRun {
   // ---------------------------------------------------------------- first sync
 
   private first(): SyncResult {
+    this.hooks.phase('connecting');
     const status = this.adapter.status();
     if (this.remote.tenant && status.tenant !== this.remote.tenant) this.wrongTenant(status.tenant);
     const localEmpty = isEmptyPlan(this.plan);
@@ -573,9 +610,12 @@ class SyncRun {
           if (replace) this.wipe();
           const bulk = !plan.q('SELECT 1 FROM subnets LIMIT 1').get() && !plan.q('SELECT 1 FROM ip_addresses LIMIT 1').get();
           const loader = new SnapshotLoader(plan, bulk);
+          this.hooks.phase('cloning');
           const info = this.adapter.snapshot((rows, head) => {
             if (this.remote.tenant && !replace && head.tenant !== this.remote.tenant) this.wrongTenant(head.tenant);
+            this.stopIfCancelled();
             for (const r of rows) loader.add(keyedFromSnapshot(r));
+            this.hooks.read(loader.count);
           });
           loader.finish();
           loaded = loader.count;
@@ -629,6 +669,7 @@ class SyncRun {
     const pid = previewId(baseVersion, changes);
     if (this.dry) return this.result('upload', 'preview', 0, 0, { id: '', base_version: baseVersion, changes }, [], steps, pid, []);
     if (this.options.expectPreview && this.options.expectPreview !== pid) return this.result('upload', 'preview_changed', 0, 0, null, [], steps, pid, []);
+    this.stopIfCancelled();
     const max = this.maxBatch();
     const id = randomUUID().replaceAll('-', '');
     const cs: Changeset = { id, base_version: baseVersion, changes, labels: [`the whole plan of ${plan.file}`] };
@@ -637,6 +678,7 @@ class SyncRun {
       .run(this.remote.id, id, baseVersion, max, changes.length, new Date().toISOString());
     updateRemote(plan, this.remote.id, { tenant });
     this.remote = reload(plan, this.remote.id);
+    this.hooks.phase('pushing');
     const outcome = this.adapter.post(cs);
     if (outcome.status !== 200) {
       plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND id = ?").run(this.remote.id, id);
@@ -644,6 +686,7 @@ class SyncRun {
       throw new FluxError('CONFLICT', `the tenant refused the plan (422): ${outcome.answer.errors.map((e) => e.message).slice(0, 5).join('; ')}`, { reason: 'REJECTED', errors: outcome.answer.errors });
     }
     plan.sqlite.transaction(() => this.landed(id, outcome.answer.version)).immediate();
+    this.hooks.written(changes.length);
     const r = this.result('upload', 'synced', 0, 0, cs, [], steps, pid, []);
     if (this.remote.version !== outcome.answer.version) {
       // Others wrote to the tenant meanwhile: pull what they did (this plan's changeset is skipped).
@@ -661,7 +704,9 @@ class SyncRun {
     const plan = this.plan;
     // The tenant's plan, as pulled changes on top of nothing.
     const changes: Change[] = [];
+    this.hooks.phase('pulling');
     const info = this.adapter.snapshot((rows) => {
+      this.stopIfCancelled();
       for (const r of rows) {
         const k = keyedFromSnapshot(r);
         changes.push(changeBetween(k.entity, k.key, null, k.state)!);

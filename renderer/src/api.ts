@@ -40,6 +40,8 @@ export interface ShellBridge {
   secrets?: SecretsBridge;
   /** Desktop only. */
   files?: FilesBridge;
+  /** Desktop only: tenant tokens of sync remotes in the OS keychain (`provider` is the remote's name). */
+  syncTokens?: SecretsBridge;
 }
 
 declare global {

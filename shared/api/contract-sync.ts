@@ -106,6 +106,54 @@ export const syncStatus = z.object({
   remotes: z.array(z.string()),
 });
 
+export const probeResult = z.object({
+  remote: z.string(),
+  url: z.string(),
+  /** The tenant answered (even if it then refused the token). */
+  online: z.boolean(),
+  tenant_version: count.nullable(),
+  version: count.nullable(),
+  /** Tenant versions this plan has not pulled yet (null: unknown, or never synced). */
+  behind: count.nullable(),
+  error: z.string().nullable(),
+  reason: z.string().nullable(),
+  checked_at: z.string(),
+});
+
+const jobId = z.string().min(1, 'a job id is required');
+
+export const syncJobStatus = z.object({
+  job: z.string(),
+  kind: z.enum(['sync', 'sync-probe']),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  phase: z.enum(['starting', 'connecting', 'pulling', 'merging', 'pushing', 'cloning', 'done']),
+  /** Changes received from the tenant so far (a clone: rows loaded). */
+  pulled: count,
+  /** Changes the tenant has accepted. */
+  pushed: count,
+  /** reason: what kind of failure (OFFLINE, UNAUTHORIZED, NEVER_SYNCED, ...), as sync.run's errors carry it. */
+  error: z.object({ code: z.string(), message: z.string(), reason: z.string().nullable() }).nullable(),
+  result: syncResult.nullable(),
+  probe: probeResult.nullable(),
+});
+
+const syncRunArgs = z.object({
+  remote: remoteName.optional(),
+  dry_run: z.boolean().default(false),
+  /** Replace the local plan with the tenant's. */
+  replace_local: z.boolean().default(false),
+  /** First sync of two non-empty plans: merge them, every difference a conflict. */
+  merge: z.boolean().default(false),
+  /** Push only if it is exactly the push previewed with this preview_id. */
+  expect_preview: z.string().optional(),
+  /**
+   * The bearer token, for a host that keeps it itself (the desktop decrypts it with safeStorage in its
+   * main process and adds it to this call on its way to the sync engine). Used for this sync only:
+   * never stored, logged or returned. Without it the remote's token file (or registered store) is read.
+   */
+  token: z.string().min(1).optional(),
+});
+
 export const syncContract = {
   'sync.remote.add': method(
     z
@@ -145,25 +193,21 @@ export const syncContract = {
   'sync.remote.remove': method(z.object({ name: remoteName }), z.object({ removed: z.string() }), true),
   /** One sync: pull, rebase, preview, push. dry_run previews without writing or sending anything. */
   'sync.run': method(
-    z.object({
-      remote: remoteName.optional(),
-      dry_run: z.boolean().default(false),
-      /** Replace the local plan with the tenant's. */
-      replace_local: z.boolean().default(false),
-      /** First sync of two non-empty plans: merge them, every difference a conflict. */
-      merge: z.boolean().default(false),
-      /** Push only if it is exactly the push previewed with this preview_id. */
-      expect_preview: z.string().optional(),
-      /**
-       * The bearer token, for a host that keeps it itself (the desktop decrypts it with safeStorage in its
-       * main process and adds it to this call on its way to the sync engine). Used for this sync only:
-       * never stored, logged or returned. Without it the remote's token file (or registered store) is read.
-       */
-      token: z.string().min(1).optional(),
-    }),
+    syncRunArgs,
     syncResult,
     true,
   ),
+  /**
+   * The same sync as a background job (the desktop and the browser host): its own thread and
+   * connection, so local work never waits for the network. Poll sync.job; sync.cancel stops it at the
+   * next safe point (never once a changeset is on its way). probe: only ask the tenant whether it is
+   * reachable and at which version (the status bar's online/offline).
+   */
+  'sync.start': method(syncRunArgs.extend({ probe: z.boolean().default(false) }), z.object({ job: z.string() }), true),
+  'sync.job': method(z.object({ job: jobId }), syncJobStatus, false),
+  'sync.cancel': method(z.object({ job: jobId }), z.object({ job: z.string(), state: syncJobStatus.shape.state }), true),
+  /** Whether the tenant answers and at which version, in one request (nothing pulled or pushed). */
+  'sync.probe': method(z.object({ remote: remoteName.optional(), token: z.string().min(1).optional() }).default({}), probeResult, false),
   /** Sync state at a glance, without contacting the tenant. */
   'sync.status': method(z.object({ remote: remoteName.optional() }).default({}), syncStatus, false),
   'sync.conflicts': method(

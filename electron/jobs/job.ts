@@ -1,9 +1,9 @@
 /**
- * Imports, exports and detections run in a worker thread with their own connection to the plan file,
- * so the thread that serves the API (the desktop's engine thread, the CLI) never blocks on parsing and
- * writing a million rows. A job is started and then polled: progress comes from shared counters, the
- * result through a message port read synchronously, cancel is a shared flag the worker checks between
- * batches (a cancelled import rolls back, so the plan is untouched). `runJob` waits for one, for callers
+ * Long work (imports, exports, detections, syncs) runs in a worker thread with its own connection to
+ * the plan file, so the thread that serves the API (the desktop's engine thread, the CLI) never blocks
+ * on parsing and writing a million rows or on the network. A job is started and then polled: progress comes from shared counters, the
+ * result through a message port read synchronously, cancel is a shared flag the worker checks at the job's
+ * safe points (a cancelled import rolls back, so the plan is untouched). `runJob` waits for one, for callers
  * that want the answer in one call (the command line).
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -12,8 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { FluxError, type ErrorCode } from '../../shared/errors';
-import type { JobStatus } from '../../shared/import/schema';
-import { COUNTER, COUNTERS, PHASES, type JobTask } from './counters';
+import { COUNTER, COUNTERS, PHASES, type JobPhase, type JobState, type JobTask } from './counters';
 
 interface Job {
   id: string;
@@ -21,9 +20,9 @@ interface Job {
   worker: Worker;
   counters: Int32Array;
   port: MessagePort;
-  state: JobStatus['state'];
+  state: JobState;
   result: unknown;
-  error: { code: string; message: string } | null;
+  error: ({ code: string; message: string } & Record<string, unknown>) | null;
 }
 
 const jobs = new Map<string, Job>();
@@ -55,24 +54,23 @@ function packageRoot(from: string): string | null {
 }
 
 /**
- * Where the worker's code is: FLUXPLAN_IMPORT_WORKER; when running from TypeScript sources (tests,
- * development) a bundle built from them on first use; import-worker.mjs (or .js) next to this bundle
- * (the CLI's dist/, the desktop's out/main/ once it bundles the worker); the package's
- * dist/import-worker.mjs (built at install).
+ * Where the worker's code is: FLUXPLAN_JOB_WORKER; when running from TypeScript sources (tests,
+ * development) a bundle built from them on first use; job-worker.mjs (or .js) next to this bundle
+ * (the CLI's dist/, the desktop's out/main/); the package's dist/job-worker.mjs (built at install).
  */
 export function workerScript(): string {
   if (script) return script;
-  const env = process.env.FLUXPLAN_IMPORT_WORKER;
+  const env = process.env.FLUXPLAN_JOB_WORKER;
   if (env) return (script = env);
   const here = fileURLToPath(import.meta.url);
   const root = packageRoot(dirname(here));
   if (here.endsWith('.ts') && root) {
-    const out = join(root, 'node_modules', '.cache', 'fluxplan-import', `worker-${process.pid}.mjs`);
+    const out = join(root, 'node_modules', '.cache', 'fluxplan-jobs', `worker-${process.pid}.mjs`);
     // esbuild is a development dependency: loaded only here, never bundled.
     const load = createRequire(import.meta.url);
     const esbuild = load('esbuild') as typeof import('esbuild');
     esbuild.buildSync({
-      entryPoints: [join(root, 'electron', 'import', 'worker.ts')],
+      entryPoints: [join(root, 'electron', 'jobs', 'worker.ts')],
       outfile: out,
       bundle: true,
       platform: 'node',
@@ -84,12 +82,12 @@ export function workerScript(): string {
     process.once('exit', () => rmSync(out, { force: true }));
     return (script = out);
   }
-  for (const name of ['import-worker.mjs', 'import-worker.js']) {
+  for (const name of ['job-worker.mjs', 'job-worker.js']) {
     const sibling = join(dirname(here), name);
     if (existsSync(sibling)) return (script = sibling);
   }
-  if (root && existsSync(join(root, 'dist', 'import-worker.mjs'))) return (script = join(root, 'dist', 'import-worker.mjs'));
-  throw new FluxError('INTERNAL', 'The import worker (import-worker.mjs) is missing; run npm install (or npm run build) to build it');
+  if (root && existsSync(join(root, 'dist', 'job-worker.mjs'))) return (script = join(root, 'dist', 'job-worker.mjs'));
+  throw new FluxError('INTERNAL', 'The job worker (job-worker.mjs) is missing; run npm install (or npm run build) to build it');
 }
 
 /**
@@ -102,7 +100,7 @@ process.noDeprecation = true;
 const { workerData } = require('node:worker_threads');
 const flags = new Int32Array(workerData.shared);
 import(workerData.script).catch((e) => {
-  workerData.port.postMessage({ ok: false, error: { code: 'INTERNAL', message: 'the import worker could not start: ' + (e && e.message || e) } });
+  workerData.port.postMessage({ ok: false, error: { code: 'INTERNAL', message: 'the job worker could not start: ' + (e && e.message || e) } });
   Atomics.store(flags, 0, 1);
   Atomics.notify(flags, 0);
 });
@@ -111,8 +109,8 @@ import(workerData.script).catch((e) => {
 // ------------------------------------------------------------ jobs
 
 export function startJob(planFile: string, kind: JobTask, args: Record<string, unknown>): string {
-  if (planFile === ':memory:') throw new FluxError('INVALID_ARGUMENT', 'Import and export need a plan file; an in-memory plan cannot be shared with the import worker');
-  if (kind !== 'export' && typeof args.file === 'string') {
+  if (planFile === ':memory:') throw new FluxError('INVALID_ARGUMENT', 'Imports, exports and background syncs need a plan file; an in-memory plan cannot be shared with the job worker');
+  if ((kind === 'import' || kind === 'detect') && typeof args.file === 'string') {
     try {
       if (!statSync(args.file).isFile()) throw new FluxError('INVALID_ARGUMENT', `${args.file} is not a file`);
     } catch (e) {
@@ -136,14 +134,14 @@ export function startJob(planFile: string, kind: JobTask, args: Record<string, u
 
 function job(id: string): Job {
   const j = jobs.get(id);
-  if (!j) throw new FluxError('NOT_FOUND', `No import or export job ${id} (jobs live as long as the process that started them)`);
+  if (!j) throw new FluxError('NOT_FOUND', `No job ${id} (jobs live as long as the process that started them)`);
   return j;
 }
 
 /** Picks up the worker's answer once it has signalled it. */
 function settle(j: Job): void {
   if (j.state !== 'running' || Atomics.load(j.counters, COUNTER.state) !== 1) return;
-  const msg = receiveMessageOnPort(j.port)?.message as { ok: boolean; result?: unknown; cancelled?: boolean; error?: { code: string; message: string } } | undefined;
+  const msg = receiveMessageOnPort(j.port)?.message as { ok: boolean; result?: unknown; cancelled?: boolean; error?: Job['error'] } | undefined;
   if (!msg) return;
   j.port.close();
   if (msg.ok) {
@@ -151,11 +149,11 @@ function settle(j: Job): void {
     j.result = msg.result;
   } else {
     j.state = msg.cancelled ? 'cancelled' : 'failed';
-    j.error = msg.error ?? { code: 'INTERNAL', message: 'the import worker failed' };
+    j.error = msg.error ?? { code: 'INTERNAL', message: 'the job worker failed' };
   }
 }
 
-export function jobState(id: string): { kind: JobTask; state: JobStatus['state']; phase: JobStatus['phase']; read: number; checked: number; written: number; result: unknown; error: Job['error'] } {
+export function jobState(id: string): { kind: JobTask; state: JobState; phase: JobPhase; read: number; checked: number; written: number; result: unknown; error: Job['error'] } {
   const j = job(id);
   settle(j);
   const c = j.counters;
@@ -171,8 +169,8 @@ export function jobState(id: string): { kind: JobTask; state: JobStatus['state']
   };
 }
 
-/** Asks the job to stop; an import in progress rolls back. Returns the state right after asking. */
-export function cancelJob(id: string): JobStatus['state'] {
+/** Asks the job to stop at its next safe point; an import in progress rolls back. Returns the state right after asking. */
+export function cancelJob(id: string): JobState {
   const j = job(id);
   settle(j);
   if (j.state === 'running') Atomics.store(j.counters, COUNTER.cancel, 1);
@@ -206,7 +204,7 @@ export function runJob(planFile: string, kind: JobTask, args: Record<string, unk
   return waitJob(startJob(planFile, kind, args), progress);
 }
 
-/** Drops a finished job's result (the desktop calls this once the wizard is closed). */
+/** Drops a finished job's result (the desktop calls this once the wizard or dialog is closed). */
 export function forgetJob(id: string): void {
   const j = job(id);
   if (j.state === 'running') Atomics.store(j.counters, COUNTER.cancel, 1);

@@ -1,0 +1,17 @@
+/** Imports, exports and detections as jobs of the job worker (electron/jobs). */
+import type { JobHooks, JobTask } from '../jobs/counters';
+import type { Plan } from '../plan';
+import { detectFile } from './detect';
+import { runExport } from './export';
+import { runImport } from './run';
+
+export async function runImportTask(plan: Plan, task: Extract<JobTask, 'import' | 'export' | 'detect'>, args: Record<string, unknown>, hooks: JobHooks): Promise<unknown> {
+  if (task === 'detect') return await detectFile(plan, args as never, hooks.cancelled);
+  if (task === 'export') {
+    hooks.phase('exporting');
+    return await runExport(plan, args as never, { written: hooks.written, cancelled: hooks.cancelled });
+  }
+  // The WAL checkpoint (copying the committed pages into the plan file) waits until the result is out.
+  plan.sqlite.pragma('wal_autocheckpoint = 0');
+  return await runImport(plan, args as never, hooks, (args.writer as 'rows' | 'bulk' | undefined) ?? 'bulk');
+}
