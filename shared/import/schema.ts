@@ -123,6 +123,20 @@ export const jobStatus = z.object({
 });
 export type JobStatus = z.infer<typeof jobStatus>;
 
+/**
+ * A distinct status word of the file's status column(s): as first written, the rows that carry it (every
+ * spelling that compares the same), its built-in meaning, and what it means with the profile and the
+ * overrides applied; target null means unknown, which the dry run reports as UNKNOWN_STATUS.
+ */
+export const statusWord = z.object({
+  value: z.string(),
+  rows: z.number().int(),
+  builtin: statusTarget.nullable(),
+  target: statusTarget.nullable(),
+  source: z.enum(['vocabulary', 'profile', 'override', 'unknown']),
+});
+export type StatusWord = z.infer<typeof statusWord>;
+
 export const detection = z.object({
   file: z.string(),
   format: z.enum(['csv', 'xlsx']),
@@ -135,6 +149,8 @@ export const detection = z.object({
   ),
   fields: z.array(z.object({ field: importField, label: z.string() })),
   statuses: z.record(z.string(), statusTarget),
+  /** The distinct status words found in the file (every row is read for them; at most 200 words), in order of first appearance. */
+  status_words: z.array(statusWord),
 });
 export type Detection = z.infer<typeof detection>;
 

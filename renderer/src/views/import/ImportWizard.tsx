@@ -1,14 +1,14 @@
 /**
- * The spreadsheet import wizard: pick a file, see the detected column mapping and fix it (optionally as a
- * saved profile), see the dry run's preview with every row error in a virtualized table, then commit:
+ * The spreadsheet import wizard: pick a file, see the detected column mapping and the file's status words
+ * and fix them (optionally as a saved profile, which can also be deleted here), see the dry run's preview with every row error in a virtualized table, then commit:
  * all or nothing, or only the valid rows. Both the preview and the commit run as background jobs whose
  * progress (rows read, rows checked) is shown with a cancel that leaves the plan untouched. The whole
  * import is one journal batch: one Undo reverts it.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { IMPORT_FIELDS, type ImportField } from '../../../../shared/import/fields';
-import type { Detection, ImportError, ImportResult, JobStatus, MappingEntry } from '../../../../shared/import/schema';
+import { IMPORT_FIELDS, STATUS_TARGETS, type ImportField, type StatusTarget } from '../../../../shared/import/fields';
+import type { Detection, ImportError, ImportResult, JobStatus, MappingEntry, StatusWord } from '../../../../shared/import/schema';
 import { errorMessage } from '../../api';
 import { useApp, useAppStore } from '../../context';
 import { ErrorLine, Modal } from '../../ui/Modal';
@@ -41,6 +41,24 @@ const SOURCE_TEXT: Record<MappingEntry['source'], string> = {
   unknown: 'not recognised',
 };
 
+const STATUS_SOURCE_TEXT: Record<StatusWord['source'], string> = {
+  vocabulary: 'built-in',
+  profile: 'from the profile',
+  override: 'set by you',
+  unknown: 'not known',
+};
+
+/** What each status target does to a row (shared/import/fields.ts). */
+const STATUS_HELP: Record<StatusTarget, string> = {
+  free: 'unallocated',
+  container: 'unallocated, subdivided when rows sit inside',
+  allocated: 'an allocated leaf: nothing may sit inside it',
+  active: 'allocated, or subdivided keeping its data when rows sit inside',
+  reserved: 'parked, allocated when linked to a customer',
+  parked: 'kept aside: unavailable, not allocated',
+  pool: 'an IP pool',
+};
+
 export function ImportWizard() {
   const store = useAppStore();
   const api = useApp((s) => s.api);
@@ -53,12 +71,15 @@ export function ImportWizard() {
   const [profile, setProfile] = useState('');
   const [profiles, setProfiles] = useState<string[]>([]);
   const [overrides, setOverrides] = useState<Record<string, ImportField | null>>({});
+  /** Status words (as written in the file) to the meaning the planner chose. */
+  const [statusOverrides, setStatusOverrides] = useState<Record<string, StatusTarget>>({});
   const [createSubnets, setCreateSubnets] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const closed = useRef(false);
   const running = useRef<string | null>(null);
+  const wordsAsked = useRef(0);
 
   useEffect(() => {
     closed.current = false;
@@ -118,6 +139,7 @@ export function ImportWizard() {
         ...(sheet ? { sheet } : {}),
         ...(profile ? { profile } : {}),
         ...(Object.keys(overrides).length ? { mapping: overrides } : {}),
+        ...(Object.keys(statusOverrides).length ? { statuses: statusOverrides } : {}),
       }));
     } catch (e) {
       setError(errorMessage(e));
@@ -164,15 +186,52 @@ export function ImportWizard() {
     }
   };
 
+  /** The status words again, after the status column or the sheet changed (the rest of the mapping stays as shown). */
+  const refreshWords = async (mapping: Record<string, ImportField | null>, sheetName: string) => {
+    const asked = ++wordsAsked.current;
+    try {
+      const d = await api.call('import.detect', { file: path, ...(sheetName ? { sheet: sheetName } : {}), ...(profile ? { profile } : {}), ...(Object.keys(mapping).length ? { mapping } : {}) });
+      if (!closed.current && asked === wordsAsked.current) setDetection((cur) => (cur ? { ...cur, status_words: d.status_words } : cur));
+    } catch (e) {
+      if (!closed.current) setError(errorMessage(e));
+    }
+  };
+
+  const setOverride = (key: string, field: ImportField | null, was: ImportField | null) => {
+    const next = { ...overrides, [key]: field };
+    setOverrides(next);
+    if (field === 'status' || was === 'status') void refreshWords(next, sheet);
+  };
+
+  /** A profile keeps the column mapping and the status words: the chosen profile's own entries and the changes made here. */
   const saveProfile = async (name: string) => {
     setError(null);
+    setNote(null);
     try {
-      await api.call('import.profile.save', { name, mapping: overrides, statuses: {}, merge: true });
+      const base = profile && profile !== name ? (await api.call('import.profile.get', { name: profile })).profile : { mapping: {}, statuses: {} };
+      await api.call('import.profile.save', { name, mapping: { ...base.mapping, ...overrides }, statuses: { ...base.statuses, ...statusOverrides }, merge: true });
       setProfiles((p) => (p.includes(name) ? p : [...p, name].sort()));
       setProfile(name);
-      setNote(`Saved the mapping as the profile “${name}”.`);
+      setNote(`Saved the mapping and status words as the profile “${name}”.`);
     } catch (e) {
       setError(errorMessage(e));
+    }
+  };
+
+  const deleteProfile = async (name: string) => {
+    setError(null);
+    setNote(null);
+    try {
+      await api.call('import.profile.delete', { name });
+      const r = await api.call('import.profile.list', {});
+      if (closed.current) return;
+      setProfiles(r.profiles.map((p) => p.name));
+      setProfile('');
+      setNote(`Deleted the profile “${name}”.`);
+      // The mapping as detected without it (the changes made here stay).
+      await detect(path, sheet ? { sheet } : {});
+    } catch (e) {
+      if (!closed.current) setError(errorMessage(e));
     }
   };
 
@@ -190,15 +249,29 @@ export function ImportWizard() {
             sheet={sheet}
             onSheet={(s) => {
               setSheet(s);
+              if (detection.status_words.length || Object.values(overrides).includes('status')) void refreshWords(overrides, s);
             }}
             profile={profile}
             profiles={profiles}
             onProfile={(p) => {
+              // A profile replaces the changes made by hand: what it holds is shown as it is.
               setProfile(p);
+              setOverrides({});
+              setStatusOverrides({});
+              setNote(null);
               void detect(path, { ...(sheet ? { sheet } : {}), ...(p ? { profile: p } : {}) });
             }}
+            onDeleteProfile={(p) => deleteProfile(p)}
             overrides={overrides}
-            setOverride={(key, field) => setOverrides((o) => ({ ...o, [key]: field }))}
+            setOverride={setOverride}
+            statusOverrides={statusOverrides}
+            setStatusOverride={(word, target) =>
+              setStatusOverrides((o) => {
+                const { [word.value]: _gone, ...rest } = o;
+                // Back to what the file, profile or vocabulary already says: no override needed.
+                return target === word.target ? rest : { ...rest, [word.value]: target };
+              })
+            }
             onSaveProfile={(n) => void saveProfile(n)}
           />
         )}
@@ -303,8 +376,11 @@ function MappingStep({
   profile,
   profiles,
   onProfile,
+  onDeleteProfile,
   overrides,
   setOverride,
+  statusOverrides,
+  setStatusOverride,
   onSaveProfile,
 }: {
   detection: Detection;
@@ -313,11 +389,17 @@ function MappingStep({
   profile: string;
   profiles: string[];
   onProfile: (p: string) => void;
+  onDeleteProfile: (p: string) => Promise<void>;
   overrides: Record<string, ImportField | null>;
-  setOverride: (key: string, field: ImportField | null) => void;
+  setOverride: (key: string, field: ImportField | null, was: ImportField | null) => void;
+  statusOverrides: Record<string, StatusTarget>;
+  setStatusOverride: (word: StatusWord, target: StatusTarget) => void;
   onSaveProfile: (name: string) => void;
 }) {
   const [name, setName] = useState('');
+  /** The profile whose deletion waits for a second click. */
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
   const labels = useMemo(() => new Map(detection.fields.map((f) => [f.field, f.label])), [detection]);
   const shown = detection.sheets.filter((s) => !sheet || s.sheet === sheet);
   return (
@@ -340,6 +422,30 @@ function MappingStep({
             {profiles.map((p) => <option key={p} value={p}>{p}</option>)}
           </select>
         </label>
+        {confirming && confirming === profile ? (
+          <span className="import-confirm" role="group" aria-label="Confirm deleting the profile">
+            Delete the profile “{confirming}”?
+            <button
+              type="button"
+              className="danger solid"
+              disabled={deleting}
+              onClick={() => {
+                setDeleting(true);
+                void onDeleteProfile(confirming).finally(() => {
+                  setDeleting(false);
+                  setConfirming(null);
+                });
+              }}
+            >
+              {deleting ? 'Deleting…' : 'Delete it'}
+            </button>
+            <button type="button" disabled={deleting} onClick={() => setConfirming(null)}>Keep it</button>
+          </span>
+        ) : (
+          <button type="button" className="danger" disabled={!profile} title={profile ? `Delete the saved profile “${profile}”` : 'Choose a saved profile to delete it'} onClick={() => setConfirming(profile)}>
+            Delete profile…
+          </button>
+        )}
         <span className="grow" />
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="profile name" aria-label="Profile name" className="profile-name" />
         <button type="button" disabled={!name.trim()} onClick={() => onSaveProfile(name.trim())}>Save mapping</button>
@@ -376,7 +482,7 @@ function MappingStep({
                         <select
                           aria-label={`Field of column ${c.header || c.column}`}
                           value={field ?? ''}
-                          onChange={(e) => setOverride(key, (e.target.value || null) as ImportField | null)}
+                          onChange={(e) => setOverride(key, (e.target.value || null) as ImportField | null, field)}
                           title={field ? labels.get(field) : undefined}
                         >
                           <option value="">— ignore —</option>
@@ -392,7 +498,72 @@ function MappingStep({
           </div>
         </section>
       ))}
+      {detection.status_words.length > 0 && <StatusWords words={detection.status_words} overrides={statusOverrides} onChange={setStatusOverride} />}
     </>
+  );
+}
+
+/**
+ * The distinct status words of the file and what each imports as: the built-in vocabulary, the profile's
+ * or the planner's choice. A word nothing gives a meaning is flagged: its rows would fail the dry run.
+ */
+function StatusWords({ words, overrides, onChange }: { words: StatusWord[]; overrides: Record<string, StatusTarget>; onChange: (word: StatusWord, target: StatusTarget) => void }) {
+  const unknown = words.filter((w) => !(overrides[w.value] ?? w.target));
+  return (
+    <section className="import-sheet import-statuses" data-testid="import-statuses" aria-label="Status words">
+      <div className="preview-title">Status words · {fmt(words.length)} in the file</div>
+      {unknown.length > 0 && (
+        <div className="note warn" data-testid="import-unknown-statuses">
+          {unknown.length === 1 ? 'The status word ' : `${fmt(unknown.length)} status words `}
+          {unknown.map((w, i) => (
+            <span key={w.value}>
+              {i > 0 ? ', ' : ''}
+              <strong className="mono">{w.value}</strong>
+            </span>
+          ))}
+          {unknown.length === 1 ? ' is' : ' are'} not known: the rows carrying {unknown.length === 1 ? 'it' : 'them'} ({fmt(unknown.reduce((n, w) => n + w.rows, 0))}) would fail with UNKNOWN_STATUS. Choose what {unknown.length === 1 ? 'it means' : 'each means'}.
+        </div>
+      )}
+      <div className="import-map-scroll">
+        <table className="grid-table import-map">
+          <thead>
+            <tr>
+              <th>Status word</th>
+              <th className="num">Rows</th>
+              <th>Imports as</th>
+            </tr>
+          </thead>
+          <tbody>
+            {words.map((w) => {
+              const overridden = w.value in overrides;
+              const target = overridden ? overrides[w.value]! : w.target;
+              const source = overridden ? STATUS_SOURCE_TEXT.override : STATUS_SOURCE_TEXT[w.source];
+              const builtin = w.builtin && w.builtin !== target ? ` (built-in: ${w.builtin})` : '';
+              return (
+                <tr key={w.value} className={target ? '' : 'unknown'} data-status-word={w.value}>
+                  <td className="mono">{w.value}</td>
+                  <td className="num muted">{fmt(w.rows)}</td>
+                  <td>
+                    <select
+                      aria-label={`Meaning of status ${w.value}`}
+                      className={target ? '' : 'invalid'}
+                      value={target ?? ''}
+                      onChange={(e) => e.target.value && onChange(w, e.target.value as StatusTarget)}
+                      title={target ? STATUS_HELP[target] : 'not known: choose what it means'}
+                    >
+                      {!target && <option value="" disabled>— choose —</option>}
+                      {STATUS_TARGETS.map((t) => <option key={t} value={t} title={STATUS_HELP[t]}>{t}</option>)}
+                    </select>
+                    <span className={target ? 'src muted' : 'src status-unknown'}>{target ? `${source}${builtin}` : STATUS_SOURCE_TEXT.unknown}</span>
+                    {target && <span className="help muted">{STATUS_HELP[target]}</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
