@@ -2,6 +2,8 @@
  * What the journal records per entity: the table and the planner's data columns.
  * Columns the engine derives (subnet net and inherited fields, an IP's address key and subnet)
  * are left out: replaying the data columns through the engine rebuilds them.
+ * Stored images are positional (encodeImage): a column may be appended to a list, never removed,
+ * renamed or moved.
  */
 export const ENTITIES = {
   space: { table: 'spaces', columns: ['name', 'description', 'created_at', 'updated_at'] },
@@ -46,6 +48,30 @@ export function imageOf(entity: EntityName, row: object): RowImage {
   const r = row as Record<string, unknown>;
   const image: RowImage = { id: r.id as number };
   for (const c of ENTITIES[entity].columns) image[c] = r[c] ?? null;
+  return image;
+}
+
+/**
+ * A row image as the journal stores it: a JSON array, the id and then the entity's columns in order.
+ * Without the column names in every record, a million-row import writes well under half the bytes.
+ */
+export function encodeImage(entity: EntityName, image: RowImage): string {
+  const columns = ENTITIES[entity].columns;
+  const values: unknown[] = [image.id];
+  for (const c of columns) values.push(image[c] ?? null);
+  return JSON.stringify(values);
+}
+
+/**
+ * A stored image back as a row image. An image shorter than the column list (written before a column
+ * was appended) reads null for the rest; an object (the format before encodeImage) reads as it is.
+ */
+export function decodeImage(entity: EntityName, text: string): RowImage {
+  const parsed = JSON.parse(text) as unknown;
+  if (!Array.isArray(parsed)) return parsed as RowImage;
+  const columns = ENTITIES[entity].columns;
+  const image: RowImage = { id: parsed[0] as number };
+  for (let i = 0; i < columns.length; i++) image[columns[i]!] = parsed[i + 1] ?? null;
   return image;
 }
 

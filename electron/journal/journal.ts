@@ -1,6 +1,6 @@
 import type { Plan } from '../plan';
 import { FluxError } from '../../shared/errors';
-import type { EntityName, RowImage } from './entities';
+import { encodeImage, type EntityName, type RowImage } from './entities';
 
 /** Appends one change record to the current batch, creating the batch row on its first record. */
 export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert' | 'update' | 'delete', before: RowImage | null, after: RowImage | null): void {
@@ -20,5 +20,5 @@ export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert
   const id = (after ?? before)!.id;
   plan
     .q('INSERT INTO journal_records (batch_id, seq, entity, entity_id, key, op, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(batch.id, batch.seq++, entity, id, key, op, before && JSON.stringify(before), after && JSON.stringify(after));
+    .run(batch.id, batch.seq++, entity, id, key, op, before && encodeImage(entity, before), after && encodeImage(entity, after));
 }

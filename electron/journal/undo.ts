@@ -5,6 +5,7 @@
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { applyRecord, invert, type JournalRecord } from './replay';
+import { decodeImage } from './entities';
 
 interface BatchRow {
   id: number;
@@ -22,7 +23,7 @@ function recordsOf(plan: Plan, batchId: number): JournalRecord[] {
   const rows = plan.q('SELECT entity, entity_id, key, op, before, after FROM journal_records WHERE batch_id = ? ORDER BY seq').all(batchId) as Array<
     Omit<JournalRecord, 'before' | 'after'> & { before: string | null; after: string | null }
   >;
-  return rows.map((r) => ({ ...r, before: r.before ? JSON.parse(r.before) : null, after: r.after ? JSON.parse(r.after) : null }));
+  return rows.map((r) => ({ ...r, before: r.before ? decodeImage(r.entity, r.before) : null, after: r.after ? decodeImage(r.entity, r.after) : null }));
 }
 
 export function undo(plan: Plan): StepResult {

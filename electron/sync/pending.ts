@@ -6,6 +6,7 @@
  */
 import { keyString, SYNC_ENTITIES, type RowKey, type RowState, type SyncEntity } from '../../shared/sync/rows';
 import type { Plan } from '../plan';
+import { decodeImage } from '../journal/entities';
 import { keyOf, Refs, stateOf } from './rows';
 import { pendingBatches, type BatchRef, type RemoteRow } from './store';
 
@@ -46,11 +47,11 @@ export function readPending(plan: Plan, remote: RemoteRow, refs = new Refs(plan,
         last = r.batch_id;
       }
       const entity = r.entity as SyncEntity;
-      const image = JSON.parse((r.after ?? r.before)!) as Record<string, unknown>;
+      const image = decodeImage(entity, (r.after ?? r.before)!);
       const key = keyOf(entity, image, refs);
       const k = keyString(entity, key);
       if (touched.has(k)) continue;
-      touched.set(k, { entity, key, base: r.before ? stateOf(entity, JSON.parse(r.before) as Record<string, unknown>, refs) : null });
+      touched.set(k, { entity, key, base: r.before ? stateOf(entity, decodeImage(entity, r.before), refs) : null });
     }
   }
   return { batches, syncedBatches, records, touched, maxBatch: batches.length ? batches[batches.length - 1]!.id : 0 };

@@ -5,6 +5,7 @@
  */
 import { addressKey, formatCidr, parentPrefix, parseAddress, parseCidr } from '../../shared/cidr';
 import { FluxError } from '../../shared/errors';
+import { decodeImage, type EntityName } from '../journal/entities';
 import { ENTITY_SPECS, type RowKey, type RowState, type SyncEntity, type VlanRef } from '../../shared/sync/rows';
 import type { Plan } from '../plan';
 import { findSubnet } from '../tree/carve';
@@ -48,7 +49,7 @@ export class Refs {
         .q('SELECT before, after FROM journal_records WHERE batch_id > ? AND entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1')
         .get(this.since, entity, id) as { before: string | null; after: string | null } | undefined;
       const text = rec?.after ?? rec?.before ?? null;
-      row = text ? (JSON.parse(text) as Row) : undefined;
+      row = text ? (decodeImage(entity as EntityName, text) as Row) : undefined;
     }
     this.cache.set(k, row ?? null);
     return row ?? null;

@@ -13,6 +13,7 @@ import type { Handler, HandlerMap } from '../api/handler';
 import { catalogHandlers } from '../catalog/handlers';
 import { spaceId } from '../catalog/resolve';
 import type { Plan } from '../plan';
+import { decodeImage } from '../journal/entities';
 import { ancestorsOf, findSubnet, requireSubnet } from './carve';
 import { childrenOf, hasData, leafHolding, subnetLast, type SubnetRow } from './rows';
 import { treeHandlers } from './handlers';
@@ -316,8 +317,8 @@ export const browseHandlers: HandlerMap<'tree.children' | 'search' | 'subnet.lis
         .all(row.id, a.limit) as Array<{ op: 'insert' | 'update' | 'delete'; before: string | null; after: string | null; batch: number; label: string; kind: 'do' | 'undo' | 'redo'; undone_by: number | null; created_at: string }>;
       return {
         entries: records.map((r) => {
-          const before = r.before ? (JSON.parse(r.before) as Record<string, unknown>) : {};
-          const after = r.after ? (JSON.parse(r.after) as Record<string, unknown>) : {};
+          const before: Record<string, unknown> = r.before ? decodeImage('subnet', r.before) : {};
+          const after: Record<string, unknown> = r.after ? decodeImage('subnet', r.after) : {};
           const fields = r.op === 'update' ? Object.keys(after).filter((k) => k !== 'updated_at' && k !== 'id' && before[k] !== after[k]) : [];
           return { batch: r.batch, label: r.label, kind: r.kind, undone: r.undone_by !== null, op: r.op, fields, created_at: r.created_at };
         }),

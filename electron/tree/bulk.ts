@@ -13,7 +13,7 @@
  */
 import { FluxError } from '../../shared/errors';
 import { addressKey, formatCidr, type IpVersion, type Prefix } from '../../shared/cidr';
-import { ENTITIES } from '../journal/entities';
+import { decodeImage, ENTITIES } from '../journal/entities';
 import { journal } from '../journal/journal';
 import type { Plan } from '../plan';
 import { EMPTY_IP, getSubnet, ipKey, settle, subnetKey, type IpData, type SubnetData, type SubnetRow } from './rows';
@@ -48,14 +48,11 @@ function jsonValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** JSON.stringify(imageOf(entity, row)), without building the intermediate object. */
+/** encodeImage(entity, imageOf(entity, row)), without building the intermediate object. */
 function image(columns: readonly string[], row: Record<string, unknown>): string {
-  let s = '{';
-  for (let i = 0; i < columns.length; i++) {
-    const c = columns[i]!;
-    s += `${i ? ',' : ''}"${c}":${jsonValue(row[c])}`;
-  }
-  return `${s}}`;
+  let s = '[';
+  for (let i = 0; i < columns.length; i++) s += `${i ? ',' : ''}${jsonValue(row[columns[i]!])}`;
+  return `${s}]`;
 }
 
 /** Rows per INSERT statement (SQLite allows 32766 bound values). */
@@ -114,8 +111,7 @@ export class BulkWriter {
     if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
     if (batch.id === null) {
       // The batch row (and clearing the redo stack) is journal()'s business: let it write the first record.
-      const img = JSON.parse(image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)) as Record<string, unknown> & { id: number };
-      journal(this.plan, entity, key, 'insert', null, img);
+      journal(this.plan, entity, key, 'insert', null, decodeImage(entity, image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)));
       return;
     }
     this.records.add([batch.id, batch.seq++, entity, id, key, 'insert', null, image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)]);

@@ -4,7 +4,7 @@
  * journal accounts for every row as it stands.
  */
 import { addressKey, containsPrefix, formatAddress, formatCidr, halves, keyValue, parseAddress, samePrefix, type Prefix } from '../../shared/cidr';
-import { ENTITIES, changedColumns, type EntityName } from '../journal/entities';
+import { ENTITIES, changedColumns, decodeImage, type EntityName } from '../journal/entities';
 import { storageProblems } from '../db/open';
 import type { Plan } from '../plan';
 import { prefixOf } from './carve';
@@ -125,7 +125,7 @@ function checkJournal(plan: Plan, add: (code: string, message: string) => void):
       latest.delete(row.id);
       if (rec.op === 'delete') add('JOURNAL', `${entity} ${rec.key} exists but its last journal record deletes it`);
       else {
-        const diff = changedColumns(entity, row, JSON.parse(rec.after!));
+        const diff = changedColumns(entity, row, decodeImage(entity, rec.after!));
         if (diff.length) add('JOURNAL', `${entity} ${rec.key} differs from its journal (${diff.join(', ')})`);
       }
     }

@@ -1,0 +1,51 @@
+/**
+ * Where a large import spends its time and memory (`npm run bench:import:profile -- [ROWS]`): the
+ * benchmark's CSV imported in this process (no worker), with the time of each phase and the process's
+ * memory (RSS and V8 heap) at each phase change and at its peak. For working on the import; the
+ * figures of record come from `npm run bench:import`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runImport } from '../electron/import/run';
+import { Plan } from '../electron/plan';
+import { writeCsv } from './import-data';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const dir = mkdtempSync(join(tmpdir(), 'fluxplan-import-profile-'));
+const mb = (n: number) => Math.round(n / 1048576);
+try {
+  const csv = join(dir, 'plan.csv');
+  await writeCsv(csv, rows);
+  const plan = Plan.open(join(dir, 'plan.sqlite'));
+  plan.sqlite.pragma('wal_autocheckpoint = 0');
+  if (process.env.CACHE_KB) plan.sqlite.pragma(`cache_size = -${process.env.CACHE_KB}`);
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+    return m;
+  };
+  const timer = setInterval(sample, 50);
+  let at = performance.now();
+  let phase = 'start';
+  const mark = (next: string) => {
+    const m = sample();
+    const now = performance.now();
+    console.log(`${phase.padEnd(9)} ${((now - at) / 1000).toFixed(2).padStart(6)} s   then rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB, external ${mb(m.external + m.arrayBuffers)} MB`);
+    at = now;
+    phase = next;
+  };
+  const t0 = performance.now();
+  const result = await runImport(plan, { file: csv, space: 'global', dry_run: false, valid_rows: false, create_subnets: false, tree_limit: 0 } as never, {
+    phase: (p) => mark(p),
+  });
+  mark('commit');
+  clearInterval(timer);
+  console.log(`${rows.toLocaleString('en')} rows: ${((performance.now() - t0) / 1000).toFixed(2)} s in all, created ${result.created}, failed ${result.failed}; peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB`);
+  plan.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
