@@ -42,9 +42,13 @@ const JOURNAL_COLUMNS = ['batch_id', 'seq', 'entity', 'entity_id', 'key', 'op', 
 const SUBNET_IMAGE = ['id', ...ENTITIES.subnet.columns] as const;
 const IP_IMAGE = ['id', ...ENTITIES.ip.columns] as const;
 
+/** Strings JSON writes as they are, between quotes (most cells: names, CIDRs, times). */
+const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029\ud800-\udfff]*$/;
+
 function jsonValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'string' && PLAIN.test(v)) return `"${v}"`;
   return JSON.stringify(v);
 }
 
@@ -61,11 +65,20 @@ const CHUNK = 200;
 class Buffered {
   private values: unknown[] = [];
   private count = 0;
+  /** The statement for a full chunk, built once. */
+  private readonly full: string;
   constructor(
     private readonly plan: Plan,
     private readonly table: string,
     private readonly columns: string[],
-  ) {}
+  ) {
+    this.full = this.sql(CHUNK);
+  }
+
+  private sql(rows: number): string {
+    const one = `(${this.columns.map(() => '?').join(', ')})`;
+    return `INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')}`;
+  }
 
   add(row: unknown[]): void {
     for (const v of row) this.values.push(v);
@@ -74,8 +87,7 @@ class Buffered {
 
   flush(): void {
     if (!this.count) return;
-    const one = `(${this.columns.map(() => '?').join(', ')})`;
-    this.plan.q(`INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(this.count).fill(one).join(', ')}`).run(this.values);
+    this.plan.q(this.count === CHUNK ? this.full : this.sql(this.count)).run(this.values);
     this.values = [];
     this.count = 0;
   }
