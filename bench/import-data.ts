@@ -82,3 +82,10 @@ export async function writeXlsx(file: string, total: number): Promise<void> {
   sheet.commit();
   await book.commit();
 }
+
+/** `count` separate /24 blocks (10.0.0.0/24 upwards), each a root of its own. */
+export async function writeRoots(file: string, count: number): Promise<void> {
+  const lines = ['prefix,description'];
+  for (let i = 0; i < count; i++) lines.push(`10.${(i >> 8) & 255}.${i & 255}.0/24,net ${i}`);
+  await new Promise<void>((resolve, reject) => createWriteStream(file).on('error', reject).end(`${lines.join('\n')}\n`, () => resolve()));
+}

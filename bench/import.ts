@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forgetJob, startJob, waitClosed, waitJob } from '../electron/jobs/job';
 import { Plan } from '../electron/plan';
-import { writeCsv, writeXlsx } from './import-data';
+import { writeCsv, writeRoots, writeXlsx } from './import-data';
 
 interface Result {
   created: number;
@@ -108,6 +108,18 @@ async function main(): Promise<void> {
       await writeXlsx(xlsx, 100_000);
       const { result, wall, closed } = importFile(join(dir, 'xlsx.sqlite'), xlsx);
       console.log(`100,000-row XLSX (${Math.round(statSync(xlsx).size / 1e6)} MB): ${wall.toFixed(2)} s end to end (goal < 8 s; ${closed.toFixed(2)} s with the checkpoint); created ${fmt(result.created)}`);
+    }
+
+    if (!only || only === 'dry') {
+      // A dry run's tree preview over many separate top blocks (65,536 /24 roots).
+      const csv = join(dir, 'roots-65k.csv');
+      await writeRoots(csv, 65_536);
+      const planFile = join(dir, 'dry.sqlite');
+      Plan.open(planFile).close();
+      const t0 = performance.now();
+      const job = startJob(planFile, 'import', { file: csv, space: 'global', dry_run: true, valid_rows: false, create_subnets: false, tree_limit: 200 });
+      const result = waitJob(job) as Result & { tree_total: number };
+      console.log(`dry run of 65,536 separate /24s with the tree preview: ${((performance.now() - t0) / 1000).toFixed(2)} s (${fmt(result.tree_total)} subnets previewed)`);
     }
 
     if (!only || only === 'rows') {

@@ -921,7 +921,14 @@ export class Planner {
       out.push({ group: e.group, net: e.net, len: e.len, last: e.last });
     }
     out.sort((a, b) => (a.group === b.group ? (a.net < b.net ? -1 : a.net > b.net ? 1 : a.len - b.len) : this.groups.indexOf(a.group) - this.groups.indexOf(b.group)));
-    return out.filter((x, i) => !out.slice(0, i).some((y) => y.group === x.group && y.net <= x.net && y.last >= x.net));
+    // Sorted by network, the kept blocks of a group are disjoint: only the last one kept can cover the next.
+    const kept: typeof out = [];
+    for (const x of out) {
+      const y = kept[kept.length - 1];
+      if (y && y.group === x.group && y.net <= x.net && y.last >= x.net) continue;
+      kept.push(x);
+    }
+    return kept;
   }
 }
 
