@@ -33,6 +33,11 @@ try {
   let phase = 'start';
   const mark = (next: string) => {
     const m = sample();
+    // With LIVE=1: what is still reachable at each phase change (a full collection first; slower).
+    if (process.env.LIVE) {
+      (globalThis as { gc?: () => void }).gc?.();
+      console.log(`  live heap ${mb(process.memoryUsage().heapUsed)} MB`);
+    }
     const now = performance.now();
     console.log(`${phase.padEnd(9)} ${((now - at) / 1000).toFixed(2).padStart(6)} s   then rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB, external ${mb(m.external + m.arrayBuffers)} MB`);
     at = now;
