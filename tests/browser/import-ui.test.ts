@@ -5,49 +5,38 @@
  * valid rows committed (--valid-rows) and seen on the map; a large file whose import is cancelled while
  * it runs, leaving the plan untouched; and Export writing a CSV that holds the imported subnets.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileChannels, FILES_CHANNEL_PREFIX, type FileDialogLike } from '../../electron/main/files';
 import { secureShellHandler, type InvokeEventLike } from '../../electron/main/ipc';
 import { APP_ORIGIN } from '../../electron/main/security';
-import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/api/contract';
-import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
+import { openApp, screenshot, type App, type Browser } from '../support/browser';
 
-let served: Served;
+let app: App;
 let browser: Browser;
 let page: Page;
 let dir: string;
 
-async function engine<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
-  const r = (await served.engine.call(method, args)) as Reply<M>;
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
+const engine = <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => app.call(method, args);
 
 const roots = async () => Object.fromEntries((await engine('tree.children', { space: 'global', family: 4, limit: 100 })).nodes.map((n) => [n.cidr, n]));
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fluxplan-import-ui-'));
+  app = await openApp();
+  ({ browser, page, dir } = app);
   // "Owner" is no known header: the wizard shows it unmapped and the planner maps it to customer.
   writeFileSync(
     join(dir, 'plan.csv'),
     ['Network,Notes,Owner,Status', '10.50.0.0/24,Core LAN,acme,active', '10.50.1.0/24,Edge,acme,active', '10.50.2.7/24,Broken row,acme,active', '10.60.0.0/22,Lab,,container', ''].join('\n'),
   );
-  const rendererDir = await builtRenderer();
-  served = await serveFreshPlan(rendererDir);
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(served.host.url);
   await page.getByTestId('empty-state').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 describe('import wizard', () => {

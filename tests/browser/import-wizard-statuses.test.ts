@@ -5,46 +5,35 @@
  * that status. A profile saved with the column mapping and the status override restores both when it is
  * chosen again, and is deleted (after a confirm step inside the wizard) from the list and the plan.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/api/contract';
-import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
+import { openApp, screenshot, type App, type Browser } from '../support/browser';
 
-let served: Served;
+let app: App;
 let browser: Browser;
 let page: Page;
 let dir: string;
 let file: string;
 
-async function engine<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
-  const r = (await served.engine.call(method, args)) as Reply<M>;
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
+const engine = <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => app.call(method, args);
 
 const subnet = async (cidr: string) => (await engine('subnet.get', { space: 'global', cidr })).subnet;
 const wordRow = (panel: Locator, word: string) => panel.locator(`tr[data-status-word="${word}"]`);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fluxplan-import-statuses-'));
+  app = await openApp();
+  ({ browser, page, dir } = app);
   file = join(dir, 'site.csv');
   // "in use" is no word of the built-in vocabulary; "Owner" is no known header.
   writeFileSync(file, ['Network,Status,Owner,Notes', '10.70.0.0/24,active,acme,Core', '10.70.1.0/24,in use,acme,Web', '10.70.2.0/24,deprecated,,Old', '10.70.3.0/24,In Use,acme,Db', ''].join('\n'));
-  const rendererDir = await builtRenderer();
-  served = await serveFreshPlan(rendererDir);
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(served.host.url);
   await page.getByTestId('empty-state').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 async function readFile(wizard: Locator) {

@@ -7,18 +7,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/api/contract';
-import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
+import { openApp, screenshot, type App, type Browser } from '../support/browser';
 
-let served: Served;
+let app: App;
 let browser: Browser;
 let page: Page;
 
-async function engine<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
-  const r = (await served.engine.call(method, args)) as Reply<M>;
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
+const engine = <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => app.call(method, args);
 
 async function nav(label: string): Promise<void> {
   await page.locator('nav[aria-label="Screens"] button', { hasText: label }).click();
@@ -36,11 +32,8 @@ async function idle(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const rendererDir = await builtRenderer();
-  served = await serveFreshPlan(rendererDir);
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(served.host.url);
+  app = await openApp();
+  ({ browser, page } = app);
   await page.getByRole('button', { name: 'Load the demo plan' }).click();
   await page.locator('.react-flow__node [data-cidr="203.0.113.0/24"]').first().waitFor();
   // An IP pool in EU-FRA for the product's address rule: added on the map.
@@ -54,8 +47,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.close();
+  await app?.close();
 });
 
 describe('products, services and provisioning', () => {

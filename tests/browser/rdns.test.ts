@@ -6,18 +6,18 @@
  * local Cloudflare stand-in (tests/rdns-cloudflare-mock.mjs), and a PTR edited in the address table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/api/contract';
-import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
+import { openApp, screenshot, type App, type Browser, type Served } from '../support/browser';
 
 const TOKEN = 'cf-ui-test-token-5d21e0';
 const ZONE = '100.51.198.in-addr.arpa';
 
+let app: App;
 let served: Served;
 let browser: Browser;
 let page: Page;
@@ -26,11 +26,7 @@ let base: string;
 let dir: string;
 let secretFile: string;
 
-async function engine<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
-  const r = (await served.engine.call(method, args)) as Reply<M>;
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
+const engine = <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => app.call(method, args);
 
 const ptrs = async () => Object.fromEntries((await engine('ip.list', { cidr: '198.51.100.128/26' })).ips.map((i) => [i.address, i.rdns]));
 const records = async () => {
@@ -50,7 +46,8 @@ async function clearToasts(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fluxplan-rdns-ui-'));
+  app = await openApp();
+  ({ served, browser, page, dir } = app);
   secretFile = join(dir, 'cloudflare.token');
   writeFileSync(secretFile, `${TOKEN}\n`);
   chmodSync(secretFile, 0o600);
@@ -62,20 +59,13 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${JSON.parse(first).port}`;
   // A record made by hand at the provider: FluxPlan must leave it alone.
   await fetch(`${base}/__seed`, { method: 'POST', body: JSON.stringify({ zone_id: 'zone-v4', record: { type: 'PTR', name: `140.${ZONE}`, content: 'noc.example.org' } }) });
-  const rendererDir = await builtRenderer();
-  served = await serveFreshPlan(rendererDir);
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(served.host.url);
   await page.getByRole('button', { name: 'Load the demo plan' }).click();
   await page.locator('.react-flow__node [data-cidr="198.51.100.0/24"]').first().waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.close();
+  await app?.close();
   mock?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('reverse DNS', () => {

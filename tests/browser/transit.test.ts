@@ -4,24 +4,19 @@
  * port speed kept but excluded), the chart drawn with the excluded sample marked, and the bill's lines
  * and total checked by hand; then a month of 5-minute samples imported in chunks with progress.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/api/contract';
-import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
+import { openApp, screenshot, type App, type Browser } from '../support/browser';
 
-let served: Served;
+let app: App;
 let browser: Browser;
 let page: Page;
 let dir: string;
 
-async function engine<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
-  const r = (await served.engine.call(method, args)) as Reply<M>;
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
+const engine = <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => app.call(method, args);
 
 async function nav(label: string): Promise<void> {
   await page.locator('nav[aria-label="Screens"] button', { hasText: label }).click();
@@ -62,19 +57,13 @@ function monthCsv(): { text: string; rows: number } {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'fluxplan-transit-ui-'));
-  const rendererDir = await builtRenderer();
-  served = await serveFreshPlan(rendererDir);
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(served.host.url);
+  app = await openApp();
+  ({ browser, page, dir } = app);
   await page.getByTestId('empty-state').waitFor();
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 describe('transit billing', () => {

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/api/contract';
 import { inProcessEngine, type Engine } from '../../electron/main/engine';
 import { startWebHost, type WebHost } from '../../electron/web/server';
 import { buildRenderer } from '../../scripts/build-web.mjs';
@@ -100,4 +101,39 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+export interface App {
+  served: Served;
+  browser: Browser;
+  page: Page;
+  /** A temporary folder for the test's own files, removed on close. */
+  dir: string;
+  /** A method on the app's engine, beside the page: its result, or an Error naming the method. */
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>>;
+  close(): Promise<void>;
+}
+
+/** The built renderer served over a fresh plan and opened in Chromium at the app's page. */
+export async function openApp(): Promise<App> {
+  const served = await serveFreshPlan(await builtRenderer());
+  const browser = await openBrowser();
+  await browser.page.goto(served.host.url);
+  const dir = mkdtempSync(join(tmpdir(), 'fluxplan-test-files-'));
+  return {
+    served,
+    browser,
+    page: browser.page,
+    dir,
+    async call(method, args) {
+      const r = (await served.engine.call(method, args)) as Reply<typeof method>;
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.result as never;
+    },
+    async close() {
+      await browser.close();
+      await served.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
