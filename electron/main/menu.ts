@@ -4,7 +4,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 
-export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'import' | 'export' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'services' | 'products' | 'log' | 'transit' | 'rdns' | 'locations' | 'vlans' | 'journal'}`;
+export type MenuCommand = 'undo' | 'redo' | 'find' | 'demo' | 'import' | 'export' | 'sync' | 'zoom-in' | 'zoom-out' | 'fit' | `view:${'map' | 'table' | 'services' | 'products' | 'log' | 'transit' | 'rdns' | 'locations' | 'vlans' | 'journal'}`;
 
 export interface MenuHooks {
   send(command: MenuCommand): void;
@@ -21,6 +21,8 @@ export function menuTemplate(h: MenuHooks): MenuItemConstructorOptions[] {
     submenu: [
       { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: send('import') },
       { label: 'Export…', accelerator: 'Shift+CmdOrCtrl+E', click: send('export') },
+      { type: 'separator' },
+      { label: 'Sync with FluxBilling…', accelerator: 'Shift+CmdOrCtrl+Y', click: send('sync') },
       { type: 'separator' },
       { label: 'Load Demo Plan', click: send('demo') },
       { label: 'Show Plan File', click: () => h.openPlanFolder() },

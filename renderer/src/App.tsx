@@ -14,6 +14,9 @@ import { RdnsView } from './views/rdns/RdnsView';
 import { usePendingTotal } from './views/rdns/usePending';
 import { ExportDialog } from './views/import/ExportDialog';
 import { ImportWizard } from './views/import/ImportWizard';
+import { SyncDialog } from './views/sync/SyncDialog';
+import { SyncIndicator } from './views/sync/SyncIndicator';
+import { SyncProvider, useSyncStore } from './views/sync/syncStore';
 import { TableView } from './views/TableView';
 import { TransitView } from './views/transit/TransitView';
 import type { View } from './store';
@@ -226,6 +229,8 @@ function StatusBar() {
       <span>{busy ? 'Saving…' : 'Saved'}</span>
       <span className="sep">|</span>
       <span>{info ? `${info.subnets.toLocaleString('en')} subnets · ${info.ips.toLocaleString('en')} IP records · ${info.locations} locations` : ''}</span>
+      <span className="sep">|</span>
+      <SyncIndicator />
       <span className="grow" />
       <span className="muted mono" title={info?.file}>{info?.file}</span>
       <span className="sep">|</span>
@@ -256,6 +261,7 @@ function Shell() {
   const info = useApp((s) => s.info);
   const wizard = useApp((s) => s.wizard);
   const search = useRef<SearchHandle>(null);
+  const sync = useSyncStore();
   const rf = useReactFlow();
   const desktop = !!window.fluxplanShell;
 
@@ -279,13 +285,15 @@ function Shell() {
       } else if (cmd === 'find') search.current?.focus();
       else if (cmd === 'import' || cmd === 'export') {
         if (!st.dialog) st.openWizard(cmd);
+      } else if (cmd === 'sync') {
+        if (!st.dialog && !st.wizard) sync.getState().open('sync');
       } else if (cmd === 'demo') void st.mutate('plan.demo', {}, { ok: (r) => `Loaded the demo plan (${r.subnets} subnets)` });
       else if (cmd === 'zoom-in') void rf.zoomIn({ duration: 180 });
       else if (cmd === 'zoom-out') void rf.zoomOut({ duration: 180 });
       else if (cmd === 'fit') st.fit();
       else if (cmd.startsWith('view:')) st.setView(cmd.slice(5) as View);
     });
-  }, [store, rf]);
+  }, [store, rf, sync]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -298,6 +306,12 @@ function Shell() {
         e.preventDefault();
         if (e.key === 'y' || e.shiftKey) void st.redo();
         else void st.undo();
+        return;
+      }
+      if (mod && e.shiftKey && (e.key === 'y' || e.key === 'Y') && !desktop) {
+        // The desktop's File menu carries the same accelerator.
+        e.preventDefault();
+        sync.getState().open('sync');
         return;
       }
       if (mod && e.key === 'k') {
@@ -328,7 +342,7 @@ function Shell() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, rf, desktop]);
+  }, [store, rf, desktop, sync]);
 
   if (fatal) {
     return (
@@ -360,6 +374,7 @@ function Shell() {
       <DialogHost />
       {wizard === 'import' && <ImportWizard />}
       {wizard === 'export' && <ExportDialog />}
+      <SyncDialog />
       <Toasts />
     </div>
   );
@@ -368,7 +383,9 @@ function Shell() {
 export function App() {
   return (
     <ReactFlowProvider>
-      <Shell />
+      <SyncProvider>
+        <Shell />
+      </SyncProvider>
     </ReactFlowProvider>
   );
 }

@@ -114,6 +114,15 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Calls a method on a served plan's engine, beside the page: its result, or an Error naming the method. */
+export function callerOf(served: Served) {
+  return async <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => {
+    const r = (await served.engine.call(method, args)) as Reply<M>;
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.result;
+  };
+}
+
 /** The built renderer served over a fresh plan and opened in Chromium at the app's page. */
 export async function openApp(): Promise<App> {
   const served = await serveFreshPlan(await builtRenderer());
@@ -125,11 +134,7 @@ export async function openApp(): Promise<App> {
     browser,
     page: browser.page,
     dir,
-    async call(method, args) {
-      const r = (await served.engine.call(method, args)) as Reply<typeof method>;
-      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-      return r.result as never;
-    },
+    call: callerOf(served),
     async close() {
       await browser.close();
       await served.close();
