@@ -4,7 +4,7 @@
  * space, internal ids and times aside), and every plan keeps every invariant.
  */
 import { describe, expect, it } from 'vitest';
-import { logOf, planImage, Planner, startTenant, tenantChangesets, violations } from './sync-helpers';
+import { cliProcess, logOf, planImage, Planner, startTenant, tenantChangesets, violations } from './sync-helpers';
 
 async function seed(p: Planner) {
   await p.ok('location', 'add', 'EU-FRA', '--name', 'Frankfurt');
@@ -346,6 +346,24 @@ describe('sync as a job (the desktop and the browser host)', () => {
     expect(gone.body).toMatchObject({ online: false, reason: 'OFFLINE', version: 1, tenant_version: 2 });
     expect(gone.body.error).toMatch(/127\.0\.0\.1/);
     expect((await a.ok('sync', 'status')).online).toBe(false);
+  });
+
+  it('the command line shows a slow sync\'s phases on standard error, and keeps standard output for the answer', async () => {
+    const tenant = await startTenant({ faults: ['--delay-ms', '700'] });
+    const a = new Planner('alice');
+    await seed(a);
+    await a.connect(tenant);
+    const first = await cliProcess(['sync', '--db', a.db, '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ mode: 'upload', status: 'synced' });
+    expect(first.stderr).toMatch(/^sync: (contacting the tenant|pushing)/m);
+    await a.ok('allocate', 'subnet', '--family', '4', '--prefix', '28', '--customer', 'cust-7421');
+    const second = await cliProcess(['sync', '--db', a.db, '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).pushed).toBeGreaterThan(0);
+    expect(second.stderr).toMatch(/^sync: pulling, 0 changes so far$/m);
+    expect(second.stderr).toMatch(/^sync: pushing/m);
+    expect(second.stderr).not.toContain(tenant.token);
   });
 
   it('sync.job and sync.start refuse an unknown job and an unknown remote, in words', async () => {

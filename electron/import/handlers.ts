@@ -2,12 +2,12 @@
  * The import and export methods. Every one that reads a file or writes many rows runs in the import
  * worker (job.ts) on its own connection; these handlers start, poll, wait for or cancel it.
  */
-import { writeSync } from 'node:fs';
 import type { HandlerMap } from '../api/handler';
 import { jobPhase, type ImportResult, type JobStatus } from '../../shared/import/schema';
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { cancelJob, jobState, runJob, startJob } from '../jobs/job';
+import { stderrProgress } from '../jobs/progress';
 import { deleteProfile, getProfile, listProfiles, saveProfile } from './profiles';
 import { toOverrides } from './mapping';
 
@@ -30,30 +30,11 @@ function asRecord(v: Record<string, unknown> | string[]): Record<string, unknown
 
 const fmt = (n: number) => n.toLocaleString('en');
 
-/** Progress on standard error: rewritten in place on a terminal, one line a second otherwise; silent for short imports. */
-function stderrProgress() {
-  const started = Date.now();
-  const tty = !!process.stderr.isTTY;
-  let last = 0;
-  let printed = false;
-  const report = (s: ReturnType<typeof jobState>) => {
-    const now = Date.now();
-    if (now - started < 500 || (!tty && now - last < 1000)) return;
-    last = now;
-    printed = true;
-    const line =
-      s.phase === 'writing'
-        ? `import: ${fmt(s.read)} rows read, ${fmt(s.checked)} checked, ${fmt(s.written)} written`
-        : s.phase === 'checking'
-          ? `import: ${fmt(s.read)} rows read, ${fmt(s.checked)} checked`
-          : `import: ${fmt(s.read)} rows read`;
-    try {
-      writeSync(2, tty ? `\r${line}\x1b[K` : `${line}\n`);
-    } catch {
-      // standard error closed: nothing to report to
-    }
-  };
-  return { report, end: () => printed && tty && writeSync(2, '\n') };
+/** An import job's progress as one line. */
+function progressLine(s: ReturnType<typeof jobState>): string {
+  if (s.phase === 'writing') return `import: ${fmt(s.read)} rows read, ${fmt(s.checked)} checked, ${fmt(s.written)} written`;
+  if (s.phase === 'checking') return `import: ${fmt(s.read)} rows read, ${fmt(s.checked)} checked`;
+  return `import: ${fmt(s.read)} rows read`;
 }
 
 function pageErrors(result: ImportResult, limit: number): ImportResult {
@@ -94,7 +75,7 @@ export const importHandlers: HandlerMap<
     releaseGroup(plan);
     const progress = a.progress ? stderrProgress() : null;
     try {
-      return runJob(plan.file, 'import', importArgs(a), progress?.report) as ImportResult;
+      return runJob(plan.file, 'import', importArgs(a), progress ? (s) => progress.report(progressLine(s)) : undefined) as ImportResult;
     } finally {
       progress?.end();
     }

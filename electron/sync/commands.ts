@@ -51,6 +51,7 @@ export const syncCommands: Command[] = [
       f('merge', 'bool', 'first sync of two non-empty plans: merge them, every row both hold differently a conflict'),
       f('expect-preview', 'string', 'push only if the push is exactly the one a dry run showed (its preview_id)'),
     ],
+    fixed: { progress: true },
     summary: 'sync with the FluxBilling tenant: pull, rebase, preview, push; exit 1 while conflicts remain',
     human: syncText,
     exitCode: (r: { conflicts: number; status: string }) => (r.conflicts > 0 || r.status === 'preview_changed' ? 1 : 0),

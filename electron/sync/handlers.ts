@@ -12,12 +12,13 @@ import type { HandlerMap } from '../api/handler';
 import type { Plan } from '../plan';
 import { FluxError } from '../../shared/errors';
 import { cancelJob, jobState, startJob } from '../jobs/job';
+import { stderrProgress } from '../jobs/progress';
 import { listConflicts, resolveConflict } from './conflicts';
 import { countPending } from './pending';
 import { probeTenant, type ProbeResult } from './probe';
 import { secretSource } from './secret';
 import { addRemote, countOpenConflicts, findRemote, getRemote, listRemotes, removeRemote, setRemote, type RemoteRow } from './store';
-import { runSync, type SyncResult } from './sync';
+import { runSync, type SyncOptions, type SyncResult } from './sync';
 
 function remoteView(r: RemoteRow) {
   let secret: string;
@@ -66,6 +67,38 @@ function status(plan: Plan, name?: string) {
   });
 }
 
+const fmt = (n: number) => n.toLocaleString('en');
+
+/** A sync's phases and counts as progress lines (the command line's standard error). */
+function progressHooks(report: (line: string, newPhase?: boolean) => void): SyncOptions['hooks'] {
+  let phase = 'starting';
+  let pulled = 0;
+  let pushed = 0;
+  const line = () => {
+    if (phase === 'cloning') return `sync: cloning the tenant's plan, ${fmt(pulled)} rows`;
+    if (phase === 'pushing') return `sync: pushing${pushed ? `, ${fmt(pushed)} changes accepted` : ''}`;
+    if (phase === 'merging') return `sync: merging ${fmt(pulled)} pulled changes with this plan's`;
+    if (phase === 'pulling') return `sync: pulling, ${fmt(pulled)} changes so far`;
+    return 'sync: contacting the tenant';
+  };
+  const show = () => report(line());
+  return {
+    phase: (p) => {
+      phase = p;
+      report(line(), true);
+    },
+    read: (n) => {
+      pulled = n;
+      show();
+    },
+    written: (n) => {
+      pushed = n;
+      show();
+    },
+    cancelled: () => false,
+  };
+}
+
 const SYNC_PHASES = ['starting', 'connecting', 'pulling', 'merging', 'pushing', 'cloning', 'done'] as const;
 
 function syncJob(id: string) {
@@ -97,8 +130,14 @@ export const syncHandlers: HandlerMap<
     removeRemote(plan, a.name);
     return { removed: a.name };
   },
-  'sync.run': (plan, a) =>
-    runSync(plan, { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview, token: a.token }),
+  'sync.run': (plan, a) => {
+    const progress = a.progress ? stderrProgress() : null;
+    try {
+      return runSync(plan, { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview, token: a.token, hooks: progress ? progressHooks(progress.report) : undefined });
+    } finally {
+      progress?.end();
+    }
+  },
   'sync.start': (plan, a) => {
     const { probe, ...args } = a;
     // Refused here, in the caller's words, rather than later in the job.

@@ -193,7 +193,8 @@ export const syncContract = {
   'sync.remote.remove': method(z.object({ name: remoteName }), z.object({ removed: z.string() }), true),
   /** One sync: pull, rebase, preview, push. dry_run previews without writing or sending anything. */
   'sync.run': method(
-    syncRunArgs,
+    /** progress: phases and counts on standard error while it runs (the command line). */
+    syncRunArgs.extend({ progress: z.boolean().default(false) }),
     syncResult,
     true,
   ),
