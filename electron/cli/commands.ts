@@ -7,6 +7,8 @@ import { rdnsCommands } from '../rdns/commands';
 import { billingCommands } from '../billing/commands';
 import { syncCommands } from '../sync/commands';
 import { importCommands } from '../import/commands';
+import { catalogCommands } from '../catalog/commands';
+import { provisioningCommands } from '../provisioning/commands';
 
 export type FlagType = 'string' | 'int' | 'bool' | 'list' | 'nullable-string' | 'nullable-int' | 'json';
 
@@ -53,58 +55,8 @@ const cidr = (optional = false) => ({ name: 'CIDR', field: 'cidr', optional });
 const address = { name: 'ADDRESS', field: 'address' };
 
 export const COMMANDS: Command[] = [
-  { words: ['space', 'add'], method: 'space.add', positionals: [{ name: 'NAME', field: 'name' }], flags: [f('description', 'string', 'what the space is for')], summary: 'add an address space (like a VRF)' },
-  { words: ['space', 'list'], method: 'space.list', positionals: [], flags: [], summary: 'list address spaces' },
-  { words: ['location', 'add'], method: 'location.add', positionals: [{ name: 'CODE', field: 'code' }], flags: [f('name', 'string', 'display name')], summary: 'add a location, e.g. EU-FRA' },
-  { words: ['location', 'set'], method: 'location.set', positionals: [{ name: 'CODE', field: 'code' }], flags: [f('name', 'nullable-string', 'display name ("" clears)')], summary: 'rename a location' },
-  { words: ['location', 'list'], method: 'location.list', positionals: [], flags: [], summary: 'list locations' },
-  {
-    words: ['vlan', 'add'], method: 'vlan.add', positionals: [{ name: 'VID', field: 'vid', type: 'int' }],
-    flags: [f('location', 'string', 'the location the VLAN belongs to (required)'), f('name', 'string', 'VLAN name'), f('disabled', 'bool', 'add it disabled', { field: 'enabled', value: false })],
-    summary: 'add a VLAN at a location',
-  },
-  {
-    words: ['vlan', 'set'], method: 'vlan.set', positionals: [{ name: 'VID', field: 'vid', type: 'int' }],
-    flags: [
-      f('location', 'string', 'the location the VLAN belongs to (required)'), f('name', 'nullable-string', 'VLAN name ("" clears)'),
-      f('enable', 'bool', 'enable the VLAN at its location', { field: 'enabled', value: true }),
-      f('disable', 'bool', 'disable the VLAN at its location', { field: 'enabled', value: false }),
-    ],
-    summary: 'rename, enable or disable a VLAN',
-  },
-  { words: ['vlan', 'list'], method: 'vlan.list', positionals: [], flags: [f('location', 'string', 'only this location')], summary: 'list VLANs' },
-  { words: ['customer', 'add'], method: 'customer.add', positionals: [{ name: 'ID', field: 'id' }], flags: [f('name', 'string', 'customer name')], summary: 'add a customer by the ID you use for it' },
-  { words: ['customer', 'list'], method: 'customer.list', positionals: [], flags: [], summary: 'list customers' },
-  {
-    words: ['device', 'add'], method: 'device.add', positionals: [{ name: 'NAME', field: 'name' }],
-    flags: [f('location', 'string', 'where the device stands'), f('kind', 'string', 'server, switch, router, ...')], summary: 'add a device',
-  },
-  { words: ['device', 'list'], method: 'device.list', positionals: [], flags: [], summary: 'list devices' },
-  {
-    words: ['device', 'mgmt'], method: 'device.mgmt', positionals: [{ name: 'NAME', field: 'name' }, { name: 'ADDRESS', field: 'address' }],
-    flags: [f('purpose', 'string', 'bmc, switch-mgmt, ... (default management)')], summary: 'attach a management IP that stays with the hardware',
-  },
-  { words: ['wipe'], method: 'device.wipe', positionals: [{ name: 'NAME', field: 'name' }], flags: [], summary: 'release every non-management allocation on a device' },
-  {
-    words: ['product', 'add'], method: 'product.add', positionals: [{ name: 'NAME', field: 'name' }],
-    flags: [f('ipam-config', 'json', 'the allocation rules: JSON, or @FILE (required)')], summary: 'add a product with its ipam_config',
-  },
-  {
-    words: ['product', 'set'], method: 'product.set', positionals: [{ name: 'NAME', field: 'name' }],
-    flags: [f('ipam-config', 'json', 'the allocation rules: JSON, or @FILE (required)')], summary: 'replace a product\'s ipam_config',
-  },
-  { words: ['product', 'list'], method: 'product.list', positionals: [], flags: [], summary: 'list products and their rules' },
-  {
-    words: ['service', 'add'], method: 'service.add', positionals: [{ name: 'ID', field: 'id' }],
-    flags: [f('customer', 'string', 'customer ID (required)'), f('product', 'string', 'product NAME (required)'), f('device', 'string', 'device NAME')],
-    summary: 'add a service: a customer\'s product on a device',
-  },
-  {
-    words: ['service', 'list'], method: 'service.list', positionals: [],
-    flags: [f('customer', 'string', 'only this customer'), f('status', 'string', 'pending, active or cancelled')], summary: 'list services',
-  },
-  { words: ['provision'], method: 'service.provision', positionals: [{ name: 'ID', field: 'id' }], flags: [dryRun], summary: 'fulfil a service\'s ipam_config in one transaction' },
-  { words: ['cancel'], method: 'service.cancel', positionals: [{ name: 'ID', field: 'id' }], flags: [], summary: 'release everything a service holds (management IPs stay)' },
+  ...catalogCommands,
+  ...provisioningCommands,
   {
     words: ['subnet', 'add'], method: 'subnet.add', positionals: [cidr()],
     flags: [

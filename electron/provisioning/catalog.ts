@@ -1,7 +1,8 @@
 /** Products with their ipam_config, services, and the management addresses devices keep. */
 import { FluxError } from '../../shared/errors';
 import { ipamConfig, ipamConfigProblems, type IpamConfig } from '../../shared/provisioning/ipam-config';
-import { insertRow, updateRow } from '../catalog/rows';
+import { ipsLinked, refuseIfReferenced, servicesLinked, subnetsLinked } from '../catalog/references';
+import { deleteRow, insertRow, updateRow } from '../catalog/rows';
 import { customerId, deviceId } from '../catalog/resolve';
 import type { Plan } from '../plan';
 import { placeChosenIp } from '../allocator/ip';
@@ -66,6 +67,74 @@ export function addService(plan: Plan, ref: string, keys: { customer: string; pr
     device_id: keys.device ? deviceId(plan, keys.device) : null,
     status: 'pending',
   }) as unknown as ServiceRow;
+}
+
+type Row = Record<string, unknown> & { id: number };
+
+/** A product no service refers to (cancelled ones included: they still name it). */
+export function removeProduct(plan: Plan, name: string): string {
+  const row = productRow(plan, name);
+  refuseIfReferenced(`Product ${name}`, 'is still used by', [
+    servicesLinked(plan, 'product_id', row.id, 'move the services to another product or remove them (service set ID --product NAME, service remove ID)'),
+  ]);
+  deleteRow(plan, 'product', row as unknown as Row);
+  return name;
+}
+
+/**
+ * Moves a service to another product (its rules apply at the next provision), customer or device
+ * (null: none). Its ID is its identity in FluxBilling and stays; its status belongs to provision and
+ * cancel. A service that holds allocations keeps its customer and device: they are linked to them.
+ */
+export function setService(
+  plan: Plan,
+  ref: string,
+  patch: { customer?: string | undefined; product?: string | undefined; device?: string | null | undefined },
+): ServiceRow {
+  const row = serviceByRef(plan, ref);
+  if (patch.customer === undefined && patch.product === undefined && patch.device === undefined) {
+    throw new FluxError('INVALID_ARGUMENT', `Nothing to change for service ${ref}: give --customer ID, --product NAME or --device NAME ("" clears the device)`);
+  }
+  if (patch.customer?.trim() === '') throw new FluxError('INVALID_ARGUMENT', `A service always has a customer: give its ID (--customer ID)`);
+  if (patch.product?.trim() === '') throw new FluxError('INVALID_ARGUMENT', `A service always has a product: give its name (--product NAME)`);
+  const next: Partial<ServiceRow> = {};
+  if (patch.customer !== undefined) next.customer_id = customerId(plan, patch.customer.trim());
+  if (patch.product !== undefined) next.product_id = productRow(plan, patch.product.trim()).id;
+  if (patch.device !== undefined) next.device_id = patch.device === null || patch.device.trim() === '' ? null : deviceId(plan, patch.device.trim());
+  const moves = [
+    next.customer_id !== undefined && next.customer_id !== row.customer_id ? 'customer' : null,
+    next.device_id !== undefined && next.device_id !== row.device_id ? 'device' : null,
+  ].filter((x): x is string => x !== null);
+  if (moves.length) {
+    refuseIfReferenced(
+      `Service ${ref}`,
+      'still holds',
+      [
+        subnetsLinked(plan, 'service_id', row.id, `cancel it (cancel ${ref})`),
+        ipsLinked(plan, 'service_id', row.id, `cancel it (cancel ${ref})`),
+      ],
+      `before moving it to another ${moves.join(' or ')}: they are linked to its current one`,
+    );
+  }
+  return updateRow(plan, 'service', row as unknown as Row, next) as unknown as ServiceRow;
+}
+
+/** A service that holds nothing any more (cancel it first) and has no transit billing. */
+export function removeService(plan: Plan, ref: string): string {
+  const row = serviceByRef(plan, ref);
+  refuseIfReferenced(`Service ${ref}`, 'still holds', [
+    subnetsLinked(plan, 'service_id', row.id, `cancel it (cancel ${ref})`),
+    ipsLinked(plan, 'service_id', row.id, `cancel it (cancel ${ref})`),
+    {
+      key: 'transit',
+      noun: ['transit billing definition', 'transit billing definitions'],
+      count: plan.q('SELECT 1 FROM transit_services WHERE service_id = ?').get(row.id) ? 1 : 0,
+      sample: [],
+      advice: `remove its transit billing (transit remove ${ref})`,
+    },
+  ]);
+  deleteRow(plan, 'service', row as unknown as Row);
+  return ref;
 }
 
 export function setServiceStatus(plan: Plan, service: ServiceRow, status: ServiceRow['status']): void {

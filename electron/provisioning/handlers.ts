@@ -2,7 +2,7 @@ import type { HandlerMap } from '../api/handler';
 import { deviceId, spaceId } from '../catalog/resolve';
 import type { Plan } from '../plan';
 import { Keys, ipView } from '../tree/view';
-import { addProduct, addService, attachManagement, setProduct, type ProductRow, type ServiceRow } from './catalog';
+import { addProduct, addService, attachManagement, removeProduct, removeService, setProduct, setService, type ProductRow, type ServiceRow } from './catalog';
 import { cancel, provision, wipeDevice } from './provision';
 
 const product = (r: ProductRow) => ({ id: r.id, name: r.name, ipam_config: JSON.parse(r.ipam_config) });
@@ -14,11 +14,13 @@ function service(plan: Plan, r: ServiceRow) {
 }
 
 export const provisioningHandlers: HandlerMap<
-  'product.add' | 'product.set' | 'product.list' | 'service.add' | 'service.list' | 'device.mgmt' | 'device.wipe' | 'service.provision' | 'service.cancel'
+  | 'product.add' | 'product.set' | 'product.list' | 'product.remove' | 'service.add' | 'service.list' | 'service.set' | 'service.remove'
+  | 'device.mgmt' | 'device.wipe' | 'service.provision' | 'service.cancel'
 > = {
   'product.add': (plan, a) => ({ product: product(plan.mutate(`add product ${a.name}`, () => addProduct(plan, a.name, a.ipam_config))) }),
   'product.set': (plan, a) => ({ product: product(plan.mutate(`edit product ${a.name}`, () => setProduct(plan, a.name, a.ipam_config))) }),
   'product.list': (plan) => ({ products: (plan.q('SELECT * FROM products ORDER BY name').all() as ProductRow[]).map(product) }),
+  'product.remove': (plan, a) => ({ removed: plan.mutate(`remove product ${a.name}`, () => removeProduct(plan, a.name)) }),
   'service.add': (plan, a) => ({ service: service(plan, plan.mutate(`add service ${a.id}`, () => addService(plan, a.id, a))) }),
   'service.list': (plan, a) =>
     plan.read(() => {
@@ -26,6 +28,8 @@ export const provisioningHandlers: HandlerMap<
       const views = rows.map((r) => service(plan, r));
       return { services: views.filter((v) => (a.customer === undefined || v.customer === a.customer) && (a.status === undefined || v.status === a.status)) };
     }),
+  'service.set': (plan, a) => ({ service: service(plan, plan.mutate(`edit service ${a.ref}`, () => setService(plan, a.ref, a))) }),
+  'service.remove': (plan, a) => ({ removed: plan.mutate(`remove service ${a.ref}`, () => removeService(plan, a.ref)) }),
   'device.mgmt': (plan, a) => ({
     ip: ipView(new Keys(plan), plan.mutate(`attach ${a.address} to ${a.name}`, () => attachManagement(plan, spaceId(plan, a.space), a.name, a.address, a.purpose))),
   }),

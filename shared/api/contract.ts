@@ -46,6 +46,7 @@ const serviceRow = z.object({
   status: serviceStatus,
 });
 const released = z.object({ subnets: z.array(z.string()), ips: z.array(z.string()) });
+const removed = z.object({ removed: z.string() });
 const step = z.object({ batch: z.number().int(), label: z.string(), changes: z.number().int() });
 const carving = {
   splits: z.array(z.object({ cidr: z.string(), children: z.array(z.string()) })),
@@ -56,20 +57,37 @@ const carving = {
 export const contract = {
   'space.add': method(z.object({ name: text, description: text.optional() }), z.object({ space: spaceRow }), true),
   'space.list': method(none, z.object({ spaces: z.array(spaceRow) }), false),
+  /** Refused for global, and while the space holds subnets, rDNS providers or declared zones. */
+  'space.remove': method(z.object({ name: text }), removed, true),
 
   'location.add': method(z.object({ code: text, name: text.optional() }), z.object({ location: locationRow }), true),
   'location.set': method(z.object({ code: text, name: text.nullable() }), z.object({ location: locationRow }), true),
   'location.list': method(none, z.object({ locations: z.array(locationRow) }), false),
+  /** Refused while VLANs, subnets or devices are at the location. */
+  'location.remove': method(z.object({ code: text }), removed, true),
 
   'vlan.add': method(z.object({ vid, location: text, name: text.optional(), enabled: z.boolean().default(true) }), z.object({ vlan: vlanRow }), true),
   'vlan.set': method(z.object({ vid, location: text, name: text.nullable().optional(), enabled: z.boolean().optional() }), z.object({ vlan: vlanRow }), true),
   'vlan.list': method(z.object({ location: text.optional() }).default({}), z.object({ vlans: z.array(vlanRow) }), false),
+  /** Refused while subnets or IP records carry the VLAN. */
+  'vlan.remove': method(z.object({ vid, location: text }), z.object({ removed: z.object({ vid: z.number().int(), location: z.string() }) }), true),
 
   'customer.add': method(z.object({ id: text, name: text.optional() }), z.object({ customer: customerRow }), true),
   'customer.list': method(none, z.object({ customers: z.array(customerRow) }), false),
+  /**
+   * The display name (null or "" clears it). `ref` is the customer's identity in FluxBilling and in sync and never
+   * changes: a `new_ref` other than `ref` is refused, saying what to do instead.
+   */
+  'customer.set': method(z.object({ ref: text, name: text.nullable().optional(), new_ref: text.optional() }), z.object({ customer: customerRow }), true),
+  /** Refused while subnets, IP records or services belong to the customer. */
+  'customer.remove': method(z.object({ ref: text }), removed, true),
 
   'device.add': method(z.object({ name: text, location: text.optional(), kind: text.optional() }), z.object({ device: deviceRow }), true),
   'device.list': method(none, z.object({ devices: z.array(deviceRow) }), false),
+  /** Location and kind (null or "" clears either); the name is the device's key and stays. */
+  'device.set': method(z.object({ name: text, location: text.nullable().optional(), kind: text.nullable().optional() }), z.object({ device: deviceRow }), true),
+  /** Refused while the device holds management addresses, allocations or services. */
+  'device.remove': method(z.object({ name: text }), removed, true),
 
   'subnet.add': method(
     z.object({ space, cidr: cidrArg, location: text.optional(), vlan: vid.optional(), description: text.optional(), ip_pool: z.boolean().optional() }),
@@ -163,8 +181,17 @@ export const contract = {
   'product.add': method(z.object({ name: text, ipam_config: z.unknown() }), z.object({ product: productRow }), true),
   'product.set': method(z.object({ name: text, ipam_config: z.unknown() }), z.object({ product: productRow }), true),
   'product.list': method(none, z.object({ products: z.array(productRow) }), false),
+  /** Refused while any service (cancelled ones too) uses the product. */
+  'product.remove': method(z.object({ name: text }), removed, true),
   'service.add': method(z.object({ id: text, customer: text, product: text, device: text.optional() }), z.object({ service: serviceRow }), true),
   'service.list': method(z.object({ customer: text.optional(), status: serviceStatus.optional() }).default({}), z.object({ services: z.array(serviceRow) }), false),
+  /**
+   * Another product (its rules apply at the next provision), customer or device (null or "" clears it). The ID stays;
+   * the status belongs to provision and cancel. Customer and device move only while the service holds nothing.
+   */
+  'service.set': method(z.object({ ref: text, customer: text.optional(), product: text.optional(), device: text.nullable().optional() }), z.object({ service: serviceRow }), true),
+  /** Refused while the service holds allocations (cancel it first) or has transit billing. */
+  'service.remove': method(z.object({ ref: text }), removed, true),
   'device.mgmt': method(z.object({ space, name: text, address: addressArg, purpose: text.default('management') }), z.object({ ip: ipView }), true),
   'device.wipe': method(z.object({ name: text }), z.object({ device: z.string(), released: released }), true),
   'service.provision': method(

@@ -3,6 +3,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { MethodResult } from '../../../shared/api/contract';
 import { errorMessage } from '../api';
 import { useApp, useAppStore } from '../context';
+import { RemoveDialog } from '../ui/RemoveDialog';
+
+type Location = MethodResult<'location.list'>['locations'][number];
+type Vlan = MethodResult<'vlan.list'>['vlans'][number];
 
 export function LocationsView() {
   const store = useAppStore();
@@ -12,6 +16,8 @@ export function LocationsView() {
   const [name, setName] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const [editName, setEditName] = useState('');
+  const [removing, setRemoving] = useState<Location | null>(null);
+  const vlansAt = (code: string) => vlans.filter((v) => v.location === code).length;
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const r = await store.getState().mutate('location.add', { code: code.trim(), ...(name.trim() ? { name: name.trim() } : {}) }, { ok: (x) => `Added location ${x.location.code}` });
@@ -61,13 +67,32 @@ export function LocationsView() {
                     <button type="button" className="link" onClick={() => setEditing(null)}>cancel</button>
                   </>
                 ) : (
-                  <button type="button" className="link" onClick={() => { setEditing(l.code); setEditName(l.name ?? ''); }}>rename</button>
+                  <>
+                    <button type="button" className="link" onClick={() => { setEditing(l.code); setEditName(l.name ?? ''); }}>rename</button>
+                    <button type="button" className="link danger" title={`Remove location ${l.code}`} onClick={() => setRemoving(l)}>remove…</button>
+                  </>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {removing && (
+        <RemoveDialog
+          title={`Remove location ${removing.code}`}
+          subtitle={removing.name ?? undefined}
+          method="location.remove"
+          args={{ code: removing.code }}
+          done={`Removed location ${removing.code}`}
+          onClose={() => setRemoving(null)}
+          testid="location-remove-dialog"
+        >
+          <p>
+            Removes <strong className="mono">{removing.code}</strong>{removing.name ? ` (${removing.name})` : ''} from the plan. A location goes only once no VLAN, subnet or device refers to it.
+            {vlansAt(removing.code) ? ` It still has ${vlansAt(removing.code)} VLAN${vlansAt(removing.code) === 1 ? '' : 's'}: remove ${vlansAt(removing.code) === 1 ? 'it' : 'them'} first.` : ''}
+          </p>
+        </RemoveDialog>
+      )}
     </div>
   );
 }
@@ -82,6 +107,7 @@ export function VlansView() {
   const [filter, setFilter] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
   const [editName, setEditName] = useState('');
+  const [removing, setRemoving] = useState<Vlan | null>(null);
   const loc = location || locations[0]?.code || '';
   const save = async (v: { id: number; vid: number; location: string }) => {
     const r = await store.getState().mutate('vlan.set', { vid: v.vid, location: v.location, name: editName.trim() || null }, { ok: () => `Saved VLAN ${v.vid} at ${v.location}` });
@@ -158,13 +184,32 @@ export function VlansView() {
                     <button type="button" className="link" onClick={() => setEditing(null)}>cancel</button>
                   </>
                 ) : (
-                  <button type="button" className="link" onClick={() => { setEditing(v.id); setEditName(v.name ?? ''); }}>rename</button>
+                  <>
+                    <button type="button" className="link" onClick={() => { setEditing(v.id); setEditName(v.name ?? ''); }}>rename</button>
+                    <button type="button" className="link danger" title={`Remove VLAN ${v.vid} at ${v.location}`} onClick={() => setRemoving(v)}>remove…</button>
+                  </>
                 )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {removing && (
+        <RemoveDialog
+          title={`Remove VLAN ${removing.vid} at ${removing.location}`}
+          subtitle={removing.name ?? undefined}
+          method="vlan.remove"
+          args={{ vid: removing.vid, location: removing.location }}
+          done={`Removed VLAN ${removing.vid} at ${removing.location}`}
+          onClose={() => setRemoving(null)}
+          testid="vlan-remove-dialog"
+        >
+          <p>
+            Removes VLAN <strong className="mono">{removing.vid}</strong> at <span className="mono">{removing.location}</span>; the same VID at other locations stays. It goes only once no subnet or
+            IP record carries it (to keep it but stop allocations in it, disable it instead).
+          </p>
+        </RemoveDialog>
+      )}
     </div>
   );
 }

@@ -1,13 +1,18 @@
-/** Customers: add one, and see how many services each has. */
+/** Customers: add one, see how many services each has, edit its name or remove it. */
 import { useState, type FormEvent } from 'react';
+import type { MethodResult } from '../../../../shared/api/contract';
 import { useApp, useAppStore } from '../../context';
+import { EditCustomerDialog, RemoveCustomerDialog } from './CustomerDialogs';
 import type { Service } from './types';
+
+type Customer = MethodResult<'customer.list'>['customers'][number];
 
 export function CustomerList({ services }: { services: Service[] }) {
   const store = useAppStore();
   const customers = useApp((s) => s.customers);
   const [id, setId] = useState('');
   const [name, setName] = useState('');
+  const [dialog, setDialog] = useState<{ kind: 'edit' | 'remove'; customer: Customer } | null>(null);
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const r = await store.getState().mutate('customer.add', { id: id.trim(), ...(name.trim() ? { name: name.trim() } : {}) }, { ok: (x) => `Added customer ${x.customer.customer}` });
@@ -40,12 +45,18 @@ export function CustomerList({ services }: { services: Service[] }) {
                 <td>{mine.filter((s) => s.status === 'active').length}</td>
                 <td className="row-actions">
                   {first && <button type="button" className="link" onClick={() => store.getState().open('services', first.service)}>{first.service} →</button>}
+                  <button type="button" className="link" title={`Edit customer ${c.customer}`} onClick={() => setDialog({ kind: 'edit', customer: c })}>Edit…</button>
+                  <button type="button" className="link danger" title={`Remove customer ${c.customer}`} onClick={() => setDialog({ kind: 'remove', customer: c })}>Remove…</button>
                 </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      {dialog?.kind === 'edit' && <EditCustomerDialog customer={dialog.customer} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'remove' && (
+        <RemoveCustomerDialog customer={dialog.customer} services={services.filter((s) => s.customer === dialog.customer.customer).length} onClose={() => setDialog(null)} />
+      )}
     </div>
   );
 }

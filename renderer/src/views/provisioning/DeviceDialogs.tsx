@@ -1,9 +1,15 @@
-/** Device actions: attach a management address (it stays with the hardware), and wipe (release everything else). */
+/**
+ * Device actions: attach a management address (it stays with the hardware), wipe (release everything
+ * else), edit its location and kind (the name is its key and stays), and remove it.
+ */
 import { useState, type FormEvent } from 'react';
 import { useApp, useAppStore } from '../../context';
-import { Field } from '../../ui/Field';
+import { Field, LocationSelect } from '../../ui/Field';
 import { ErrorLine, Modal } from '../../ui/Modal';
+import { RemoveDialog } from '../../ui/RemoveDialog';
 import type { Device } from './types';
+
+export const DEVICE_KINDS = ['server', 'router', 'switch', 'firewall', 'hypervisor'];
 
 export function ManagementDialog({ device, onClose }: { device: Device; onClose: () => void }) {
   const store = useAppStore();
@@ -69,5 +75,62 @@ export function WipeDialog({ device, onClose }: { device: Device; onClose: () =>
         </footer>
       </div>
     </Modal>
+  );
+}
+
+export function EditDeviceDialog({ device, services, onClose }: { device: Device; services: number; onClose: () => void }) {
+  const store = useAppStore();
+  const [location, setLocation] = useState(device.location ?? '');
+  const [kind, setKind] = useState(device.kind ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const patch = {
+    ...((location || null) !== device.location ? { location: location || null } : {}),
+    ...((kind.trim() || null) !== device.kind ? { kind: kind.trim() || null } : {}),
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await store.getState().mutate('device.set', { name: device.name, ...patch }, { ok: (x) => `Saved device ${x.device.name}` });
+    if (r) onClose();
+    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
+  };
+  return (
+    <Modal title="Edit device" subtitle={device.name} onClose={onClose} testid="device-edit-dialog">
+      <form onSubmit={submit}>
+        <div className="grid2">
+          <Field label="Location" hint={services ? 'Its services draw from the pools here at their next provision.' : "Provisioning draws from the pools at the device's location."}>
+            {(id) => <LocationSelect id={id} value={location} onChange={setLocation} emptyLabel="none" />}
+          </Field>
+          <Field label="Kind">
+            {(id) => (
+              <>
+                <input id={id} name="kind" list={`${id}-kinds`} value={kind} onChange={(e) => setKind(e.target.value)} placeholder="server, router…" />
+                <datalist id={`${id}-kinds`}>{DEVICE_KINDS.map((k) => <option key={k} value={k} />)}</datalist>
+              </>
+            )}
+          </Field>
+        </div>
+        <ErrorLine text={error} />
+        <footer>
+          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={!Object.keys(patch).length}>Save</button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}
+
+export function RemoveDeviceDialog({ device, onClose }: { device: Device; onClose: () => void }) {
+  return (
+    <RemoveDialog
+      title={`Remove device ${device.name}`}
+      subtitle={[device.kind, device.location].filter(Boolean).join(' · ') || undefined}
+      method="device.remove"
+      args={{ name: device.name }}
+      done={`Removed device ${device.name}`}
+      onClose={onClose}
+      testid="device-remove-dialog"
+    >
+      <p>Removes <strong className="mono">{device.name}</strong> from the plan. A device that still holds management addresses, allocations or services stays until they are released or moved.</p>
+    </RemoveDialog>
   );
 }

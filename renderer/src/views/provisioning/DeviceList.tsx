@@ -1,7 +1,7 @@
-/** Devices: where they are (rules draw from pools at the device's location), their services, management and wipe. */
+/** Devices: where they are (rules draw from pools at the device's location), their services, management, wipe, edit and remove. */
 import { useState, type FormEvent } from 'react';
 import { useApp, useAppStore } from '../../context';
-import { ManagementDialog, WipeDialog } from './DeviceDialogs';
+import { DEVICE_KINDS, EditDeviceDialog, ManagementDialog, RemoveDeviceDialog, WipeDialog } from './DeviceDialogs';
 import type { Device, Service } from './types';
 
 export function DeviceList({ devices, services }: { devices: Device[]; services: Service[] }) {
@@ -10,7 +10,7 @@ export function DeviceList({ devices, services }: { devices: Device[]; services:
   const [name, setName] = useState('');
   const [location, setLocation] = useState('');
   const [kind, setKind] = useState('');
-  const [dialog, setDialog] = useState<{ kind: 'mgmt' | 'wipe'; device: Device } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'mgmt' | 'wipe' | 'edit' | 'remove'; device: Device } | null>(null);
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const r = await store.getState().mutate('device.add', { name: name.trim(), ...(location ? { location } : {}), ...(kind.trim() ? { kind: kind.trim() } : {}) }, { ok: (x) => `Added device ${x.device.name}` });
@@ -28,7 +28,7 @@ export function DeviceList({ devices, services }: { devices: Device[]; services:
           {locations.map((l) => <option key={l.id} value={l.code}>{l.code}{l.name ? ` · ${l.name}` : ''}</option>)}
         </select>
         <input name="kind" list="device-kinds" placeholder="Kind: server, router…" value={kind} onChange={(e) => setKind(e.target.value)} aria-label="Device kind" />
-        <datalist id="device-kinds">{['server', 'router', 'switch', 'firewall', 'hypervisor'].map((k) => <option key={k} value={k} />)}</datalist>
+        <datalist id="device-kinds">{DEVICE_KINDS.map((k) => <option key={k} value={k} />)}</datalist>
         <button type="submit" className="primary" disabled={!name.trim()}>Add device</button>
       </form>
       <table className="grid-table" aria-label="Devices">
@@ -52,6 +52,8 @@ export function DeviceList({ devices, services }: { devices: Device[]; services:
                 <td className="row-actions">
                   <button type="button" className="link" onClick={() => setDialog({ kind: 'mgmt', device: d })}>Management IP…</button>
                   <button type="button" className="link danger" onClick={() => setDialog({ kind: 'wipe', device: d })}>Wipe…</button>
+                  <button type="button" className="link" title={`Edit device ${d.name}`} onClick={() => setDialog({ kind: 'edit', device: d })}>Edit…</button>
+                  <button type="button" className="link danger" title={`Remove device ${d.name}`} onClick={() => setDialog({ kind: 'remove', device: d })}>Remove…</button>
                 </td>
               </tr>
             );
@@ -60,6 +62,10 @@ export function DeviceList({ devices, services }: { devices: Device[]; services:
       </table>
       {dialog?.kind === 'mgmt' && <ManagementDialog device={dialog.device} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'wipe' && <WipeDialog device={dialog.device} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && (
+        <EditDeviceDialog device={dialog.device} services={services.filter((s) => s.device === dialog.device.name).length} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'remove' && <RemoveDeviceDialog device={dialog.device} onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -22,6 +22,7 @@ export function ProductsView() {
   const creating = selected === '';
   const product = list.find((p) => p.name === selected) ?? null;
   const usedBy = (name: string) => (services.data?.services ?? []).filter((s) => s.product === name && s.status !== 'cancelled').length;
+  const named = (name: string) => (services.data?.services ?? []).filter((s) => s.product === name).length;
   return (
     <div className="screen split" data-testid="products-view">
       <aside className="master">
@@ -66,10 +67,12 @@ export function ProductsView() {
             key={creating ? '(new)' : product!.name}
             product={creating ? null : product}
             usedBy={product ? usedBy(product.name) : 0}
+            services={product ? named(product.name) : 0}
             onSaved={(name) => {
               setSelected(name);
               store.getState().open('products', name);
             }}
+            onRemoved={() => setSelected(list.find((p) => p.name !== product?.name)?.name ?? null)}
           />
         ) : (
           <div className="detail-empty">Select a product, or create one.</div>

@@ -1,10 +1,11 @@
-/** Every service: add one, provision or cancel it, and see what it holds in the panel beside. */
+/** Every service: add one, provision or cancel it, edit or remove it, and see what it holds in the panel beside. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useApp, useAppStore } from '../../context';
 import { useQuery } from '../../ui/useQuery';
 import { CancelDialog } from './CancelDialog';
 import { ProvisionDialog } from './ProvisionDialog';
 import { ServiceDetail } from './ServiceDetail';
+import { EditServiceDialog, RemoveServiceDialog } from './ServiceDialogs';
 import type { Device, Service } from './types';
 
 export function ServiceList({ services, devices, picked }: { services: Service[]; devices: Device[]; picked: string | null }) {
@@ -12,7 +13,7 @@ export function ServiceList({ services, devices, picked }: { services: Service[]
   const customers = useApp((s) => s.customers);
   const products = useQuery('product.list', {}).data?.products ?? [];
   const [selected, setSelected] = useState<string | null>(picked);
-  const [dialog, setDialog] = useState<{ kind: 'provision' | 'cancel'; service: Service } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'provision' | 'cancel' | 'edit' | 'remove'; service: Service } | null>(null);
   const [id, setId] = useState('');
   const [customer, setCustomer] = useState('');
   const [product, setProduct] = useState('');
@@ -79,6 +80,8 @@ export function ServiceList({ services, devices, picked }: { services: Service[]
                 <td className="row-actions">
                   <button type="button" className="link" onClick={(e) => { e.stopPropagation(); setSelected(s.service); setDialog({ kind: 'provision', service: s }); }}>{s.status === 'active' ? 'Re-provision…' : 'Provision…'}</button>
                   {s.status === 'active' && <button type="button" className="link danger" onClick={(e) => { e.stopPropagation(); setSelected(s.service); setDialog({ kind: 'cancel', service: s }); }}>Cancel…</button>}
+                  <button type="button" className="link" title={`Edit service ${s.service}`} onClick={(e) => { e.stopPropagation(); setSelected(s.service); setDialog({ kind: 'edit', service: s }); }}>Edit…</button>
+                  <button type="button" className="link danger" title={`Remove service ${s.service}`} onClick={(e) => { e.stopPropagation(); setSelected(s.service); setDialog({ kind: 'remove', service: s }); }}>Remove…</button>
                 </td>
               </tr>
             ))}
@@ -88,6 +91,8 @@ export function ServiceList({ services, devices, picked }: { services: Service[]
       <ServiceDetail service={current} devices={devices} onProvision={(s) => setDialog({ kind: 'provision', service: s })} onCancel={(s) => setDialog({ kind: 'cancel', service: s })} />
       {dialog?.kind === 'provision' && <ProvisionDialog service={dialog.service} devices={devices} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'cancel' && <CancelDialog service={dialog.service} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && <EditServiceDialog service={dialog.service} devices={devices} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'remove' && <RemoveServiceDialog service={dialog.service} onClose={() => setDialog(null)} onRemoved={() => setSelected(services.find((x) => x.service !== dialog.service.service)?.service ?? null)} />}
     </div>
   );
 }
