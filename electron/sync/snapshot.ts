@@ -12,7 +12,8 @@ import { insertRow, updateRow, type CatalogEntity } from '../catalog/rows';
 import type { Plan } from '../plan';
 import { imageOf } from '../journal/entities';
 import { journal } from '../journal/journal';
-import { hasData, insertIp, insertSubnet, ipsWhere, subnetsWhere, type SubnetData, type SubnetRow } from '../tree/rows';
+import { inherited } from '../tree/bulk';
+import { hasData, INSERT_SUBNET, insertIp, insertSubnet, ipsWhere, subnetsWhere, type SubnetData, type SubnetRow } from '../tree/rows';
 import { asApplyError } from './apply';
 import { CATALOG, findRow, Ids, keyOf, Refs, stateOf } from './rows';
 
@@ -239,21 +240,12 @@ export class SnapshotLoader {
     const row: SubnetRow = {
       id, space_id: spaceId, ip_version: p.version, net, prefix_len: p.len, cidr, parent_id: up?.id ?? null, ...d,
       created_at: plan.now, updated_at: plan.now,
-      eff_location_id: d.location_id ?? up?.eff_location_id ?? null,
-      location_src_id: d.location_id !== null ? id : up?.location_src_id ?? null,
-      eff_vlan_id: d.vlan_id ?? up?.eff_vlan_id ?? null,
-      vlan_src_id: d.vlan_id !== null ? id : up?.vlan_src_id ?? null,
-      parked_by: d.is_unavailable ? id : up?.parked_by ?? null,
+      ...inherited(id, d, up),
       // A subdivided row is settled when its subtree is complete (close); most hold something, so 0 first.
       clear: (d.is_unavailable || d.is_ip_pool || d.allocation_status !== 'unallocated' ? 0 : 1) as 0 | 1,
     };
     plan
-      .q(
-        `INSERT INTO subnets (id, space_id, ip_version, net, prefix_len, cidr, parent_id, location_id, vlan_id, allocation_status,
-          is_unavailable, is_ip_pool, customer_id, service_id, device_id, description, created_at, updated_at,
-          eff_location_id, location_src_id, eff_vlan_id, vlan_src_id, parked_by, clear)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+      .q(INSERT_SUBNET)
       .run(
         id, spaceId, p.version, net, p.len, cidr, row.parent_id, d.location_id, d.vlan_id, d.allocation_status, d.is_unavailable, d.is_ip_pool,
         d.customer_id, d.service_id, d.device_id, d.description, plan.now, plan.now,

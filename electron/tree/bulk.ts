@@ -28,6 +28,20 @@ export interface BulkParent {
   parked_by: number | null;
 }
 
+/**
+ * What a new row with a known id inherits from its parent on the path, or holds as its own source:
+ * effective location and VLAN with their source rows, and the parked row above it.
+ */
+export function inherited(id: number, d: SubnetData, p: BulkParent | null): Omit<BulkParent, 'id'> {
+  return {
+    eff_location_id: d.location_id ?? p?.eff_location_id ?? null,
+    location_src_id: d.location_id !== null ? id : p?.location_src_id ?? null,
+    eff_vlan_id: d.vlan_id ?? p?.eff_vlan_id ?? null,
+    vlan_src_id: d.vlan_id !== null ? id : p?.vlan_src_id ?? null,
+    parked_by: d.is_unavailable ? id : p?.parked_by ?? null,
+  };
+}
+
 const SUBNET_COLUMNS = [
   'id', 'space_id', 'ip_version', 'net', 'prefix_len', 'cidr', 'parent_id', 'location_id', 'vlan_id', 'allocation_status',
   'is_unavailable', 'is_ip_pool', 'customer_id', 'service_id', 'device_id', 'description', 'created_at', 'updated_at',
@@ -169,11 +183,7 @@ export class BulkWriter {
       description: d.description,
       created_at: this.plan.now,
       updated_at: this.plan.now,
-      eff_location_id: d.location_id ?? p?.eff_location_id ?? null,
-      location_src_id: d.location_id !== null ? id : p?.location_src_id ?? null,
-      eff_vlan_id: d.vlan_id ?? p?.eff_vlan_id ?? null,
-      vlan_src_id: d.vlan_id !== null ? id : p?.vlan_src_id ?? null,
-      parked_by: d.is_unavailable ? id : p?.parked_by ?? null,
+      ...inherited(id, d, p),
       clear,
     };
     this.subnets.add(SUBNET_COLUMNS.map((c) => (row as Record<string, unknown>)[c]));

@@ -160,6 +160,12 @@ export interface Position {
  * Inserts one row. Its derived columns come straight from the parent, so nothing below has to be
  * revisited; the parent's `clear` only changes when the new row is not vacant (a missing child counts as vacant).
  */
+/** The one INSERT of a subnet row, every column in order (the row writers and the bulk loaders). */
+export const INSERT_SUBNET = `INSERT INTO subnets (id, space_id, ip_version, net, prefix_len, cidr, parent_id, location_id, vlan_id, allocation_status,
+        is_unavailable, is_ip_pool, customer_id, service_id, device_id, description, created_at, updated_at,
+        eff_location_id, location_src_id, eff_vlan_id, vlan_src_id, parked_by, clear)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 export function insertSubnet(plan: Plan, position: Position, data: Partial<SubnetData> = {}, restore?: { id: number; created_at: string }): SubnetRow {
   const { prefix: p, parent } = position;
   const d = { ...EMPTY_SUBNET, ...data };
@@ -176,12 +182,7 @@ export function insertSubnet(plan: Plan, position: Position, data: Partial<Subne
     clear: (d.is_unavailable || d.is_ip_pool || d.allocation_status === 'allocated' ? 0 : 1) as 0 | 1,
   };
   const info = plan
-    .q(
-      `INSERT INTO subnets (id, space_id, ip_version, net, prefix_len, cidr, parent_id, location_id, vlan_id, allocation_status,
-        is_unavailable, is_ip_pool, customer_id, service_id, device_id, description, created_at, updated_at,
-        eff_location_id, location_src_id, eff_vlan_id, vlan_src_id, parked_by, clear)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+    .q(INSERT_SUBNET)
     .run(
       restore?.id ?? null, draft.space_id, draft.ip_version, net, draft.prefix_len, cidr, draft.parent_id,
       d.location_id, d.vlan_id, d.allocation_status, d.is_unavailable, d.is_ip_pool, d.customer_id, d.service_id, d.device_id,
