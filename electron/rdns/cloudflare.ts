@@ -10,7 +10,8 @@
  */
 import { FluxError } from '../../shared/errors';
 import { OWNER_MARK, type DnsRecord, type RdnsSettings } from '../../shared/rdns';
-import { sleepSync, type HttpResponse, type SyncHttp } from './http';
+import { sleepSync, type HttpResponse, type SyncHttp } from '../net/http';
+import { send } from './request';
 import { normalizeContent, type Adapter, type Applied, type Diff, type RemoteRecord, type RemoteZone } from './remote';
 import { redact } from './secret';
 import { recordKey, type ZoneInfo } from './zones';
@@ -62,7 +63,7 @@ export class Cloudflare implements Adapter {
 
   private call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, what: string, body?: unknown): Envelope<T> {
     for (let attempt = 0; ; attempt++) {
-      const res = this.http.request({
+      const res = send(this.http, {
         method,
         url: `${this.base}${path}`,
         headers: { Authorization: `Bearer ${this.token}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },

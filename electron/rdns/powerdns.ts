@@ -6,7 +6,8 @@
  */
 import { FluxError } from '../../shared/errors';
 import { OWNER_MARK, type RdnsSettings } from '../../shared/rdns';
-import type { SyncHttp, HttpResponse } from './http';
+import type { HttpResponse, SyncHttp } from '../net/http';
+import { send } from './request';
 import { normalizeContent, type Adapter, type Applied, type Diff, type RemoteRecord, type RemoteZone } from './remote';
 import { redact } from './secret';
 import { recordKey, type ZoneInfo } from './zones';
@@ -42,7 +43,7 @@ export class PowerDns implements Adapter {
   }
 
   private call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): HttpResponse {
-    return this.http.request({
+    return send(this.http, {
       method,
       url: `${this.base}${path}`,
       headers: { 'X-API-Key': this.key, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },

@@ -12,7 +12,7 @@ import type { DnsRecord, PendingView, ZoneOutcome } from '../../shared/rdns';
 import type { Plan } from '../plan';
 import { getIp, ipsWhere, updateIp } from '../tree/rows';
 import { Cloudflare } from './cloudflare';
-import { SyncHttp } from './http';
+import { SyncHttp } from '../net/http';
 import { PowerDns } from './powerdns';
 import { isEmpty, diffZone, normalizeContent, ownedAfter, type Adapter, type Applied, type Diff, type RemoteZone } from './remote';
 import { readSecret, redact } from './secret';

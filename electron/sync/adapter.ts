@@ -36,7 +36,7 @@ import {
   type SnapshotRow,
   type TenantStatus,
 } from '../../shared/sync/protocol';
-import { LineStream, sleepSync, SyncHttp, TransportError, type HttpRequest, type HttpResponse } from './http';
+import { LineStream, sleepSync, SyncHttp, TransportError, type HttpRequest, type HttpResponse } from '../net/http';
 import { redact } from './secret';
 
 export type PostOutcome =

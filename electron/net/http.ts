@@ -1,7 +1,8 @@
 /**
- * Synchronous HTTP(S) for sync. API handlers are synchronous (one plan, one better-sqlite3 connection,
- * one call at a time), so the requests run on a helper thread with node:http/https, and the caller
- * waits for each answer with Atomics.wait. The thread's code is inline so that the bundled CLI needs
+ * Synchronous HTTP(S) for the engine's calls out (sync with the tenant, rDNS pushes to PowerDNS and
+ * Cloudflare). API handlers are synchronous (one plan, one better-sqlite3 connection, one call at a
+ * time), so the requests run on a helper thread with node:http/https, and the caller waits for each
+ * answer with Atomics.wait. The thread's code is inline so that the bundled CLI needs
  * no extra file. Certificates are verified (a self-signed or otherwise untrusted one is an error, never
  * retried); bodies can be streamed from a file (big pushes) and answers streamed line by line (the snapshot).
  * Headers are never part of an error message, so the bearer token cannot leak into a log.
@@ -9,7 +10,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   headers: Record<string, string>;
   body?: string;
