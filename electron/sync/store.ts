@@ -148,12 +148,16 @@ export function addRemote(plan: Plan, a: NewRemote): RemoteRow {
  * Points a remote elsewhere (the tenant moved, the token file changed) keeping its sync state: the
  * tenant's identity is still checked on the next sync, so a URL of another tenant is refused then.
  */
-export function setRemote(plan: Plan, a: { name: string; url?: string | undefined; secret_file?: string | undefined; ca_file?: string | null | undefined; timeout_ms?: number | undefined }): RemoteRow {
+export function setRemote(
+  plan: Plan,
+  a: { name: string; url?: string | undefined; secret_file?: string | undefined; secret_kind?: string | undefined; secret_ref?: string | undefined; ca_file?: string | null | undefined; timeout_ms?: number | undefined },
+): RemoteRow {
   const r = getRemote(plan, a.name);
   const patch: Partial<RemoteRow> = {};
   if (a.url !== undefined) patch.url = checkTenantUrl(a.url);
-  if (a.secret_file !== undefined) {
-    const secret = secretOf({ secret_file: a.secret_file });
+  if (a.secret_file !== undefined || a.secret_kind !== undefined) {
+    // Another token file, or the token moved into (or out of) a host's own store such as the desktop keychain.
+    const secret = secretOf(a.secret_file !== undefined ? { secret_file: a.secret_file } : { secret_kind: a.secret_kind, secret_ref: a.secret_ref });
     patch.secret_kind = secret.kind;
     patch.secret_ref = secret.ref;
   }

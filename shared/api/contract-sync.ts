@@ -179,13 +179,19 @@ export const syncContract = {
   ),
   /** Points a remote elsewhere (the tenant moved, another token file), keeping its sync state. */
   'sync.remote.set': method(
-    z.object({
-      name: remoteName,
-      url: z.string().min(1).optional(),
-      secret_file: z.string().min(1).optional(),
-      ca_file: z.string().nullable().optional(),
-      timeout_ms: z.number().int().min(100).max(600_000).optional(),
-    }),
+    z
+      .object({
+        name: remoteName,
+        url: z.string().min(1).optional(),
+        secret_file: z.string().min(1).optional(),
+        /** The token moves into a host's own store (the desktop keychain): see sync.remote.add. */
+        secret_kind: z.string().min(1).optional(),
+        secret_ref: z.string().min(1).optional(),
+        ca_file: z.string().nullable().optional(),
+        timeout_ms: z.number().int().min(100).max(600_000).optional(),
+      })
+      .refine((a) => (a.secret_kind === undefined) === (a.secret_ref === undefined), { message: 'secret_kind and secret_ref go together' })
+      .refine((a) => a.secret_file === undefined || a.secret_kind === undefined, { message: 'a token file (--secret-file) or secret_kind with secret_ref, not both' }),
     z.object({ remote: remoteView }),
     true,
   ),

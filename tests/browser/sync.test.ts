@@ -392,6 +392,31 @@ describe('sync with the FluxBilling tenant', () => {
     await expect.poll(() => textOf(dlg.getByTestId('sync-remotes-pane')), POLL).toContain('No remote yet');
     expect((await engine('sync.remote.list', {})).remotes).toEqual([]);
     await expect.poll(() => textOf(desktop.getByTestId('sync-indicator')), POLL).toContain('Set up sync');
+
+    // A remote set up with a token file moves its token into the keychain, and back out into a file.
+    const tokenPath = tokenFile('tenant-token-from-a-file');
+    await dlg.getByTestId('sync-remotes-pane').getByRole('button', { name: '+ Add a remote' }).click();
+    const add = dlg.getByTestId('remote-form');
+    await add.getByRole('radio', { name: 'Token file' }).click();
+    await add.getByLabel('Tenant URL').fill('http://127.0.0.1:9');
+    await add.getByLabel('Token file').fill(tokenPath);
+    await add.getByRole('button', { name: 'Add remote' }).click();
+    await expect.poll(async () => (await engine('sync.remote.list', {})).remotes.map((r) => r.secret), POLL).toEqual([`the file ${tokenPath}`]);
+    await dlg.getByRole('tab', { name: /Remotes/ }).click();
+    await dlg.getByTestId('remote-card').getByRole('button', { name: 'Edit…' }).click();
+    const move = dlg.getByTestId('remote-form');
+    await move.getByRole('radio', { name: 'OS keychain' }).click();
+    await move.getByLabel('API token', { exact: true }).fill('tenant-token-from-a-file');
+    await move.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await engine('sync.remote.list', {})).remotes.map((r) => r.secret), POLL).toEqual(["the desktop app's keychain"]);
+    expect((await calls()).slice(-1)).toEqual([['save', 'fluxbilling', 24]]);
+    await dlg.getByTestId('remote-card').getByRole('button', { name: 'Edit…' }).click();
+    const back = dlg.getByTestId('remote-form');
+    await back.getByRole('radio', { name: 'Token file' }).click();
+    await back.getByLabel('Token file').fill(tokenPath);
+    await back.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await engine('sync.remote.list', {})).remotes.map((r) => r.secret), POLL).toEqual([`the file ${tokenPath}`]);
+    await expect.poll(async () => (await calls()).slice(-1), POLL).toEqual([['remove', 'fluxbilling']]);
     await clearToasts(desktop);
     await desktop.close();
   }, 120_000);

@@ -47,8 +47,11 @@ export function RemoteForm({ remote, names, focusToken, onDone, onCancel, first 
   const [more, setMore] = useState(!!(remote?.ca_file || remote?.timeout_ms));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  // Until the keychain answers (or where there is none), tokens come from files.
-  const useKeychain = how === 'keychain' && (remote ? keptHere && desktop : keychainOk);
+  // Until the keychain answers (or where there is none), tokens come from files. A remote can move its
+  // token into the keychain, or out of it into a file.
+  const useKeychain = how === 'keychain' && (remote ? desktop && (keptHere || keychainOk) : keychainOk);
+  const intoKeychain = remote !== null && useKeychain && !keptHere;
+  const outOfKeychain = remote !== null && !useKeychain && keptHere;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -81,14 +84,33 @@ export function RemoteForm({ remote, names, focusToken, onDone, onCancel, first 
         onDone(n);
         return;
       }
-      const patch: { name: string; url?: string; secret_file?: string; ca_file?: string | null; timeout_ms?: number } = { name: remote.name };
+      const patch: { name: string; url?: string; secret_file?: string; secret_kind?: string; secret_ref?: string; ca_file?: string | null; timeout_ms?: number } = { name: remote.name };
       if (url.trim() !== remote.url) patch.url = url.trim();
       if (!useKeychain && tokenFile.trim() && tokenFile.trim() !== (file ?? '')) patch.secret_file = tokenFile.trim();
+      if (outOfKeychain && !patch.secret_file) return setError('Give the token file: the API token on its first line, readable only by you (chmod 600)');
+      if (intoKeychain) {
+        if (!token.trim()) return setError('Paste the tenant’s API token: it is kept in the OS keychain, never in the plan');
+        patch.secret_kind = SAFE_STORAGE;
+        patch.secret_ref = remote.name;
+      }
       if ((ca.trim() || null) !== remote.ca_file) patch.ca_file = ca.trim() || null;
       if (ms !== undefined && ms !== remote.timeout_ms) patch.timeout_ms = ms;
       const changes = Object.keys(patch).length > 1;
-      if (changes) await api.call('sync.remote.set', patch);
-      if (useKeychain && token.trim()) await keepToken(remote.name, token.trim());
+      if (intoKeychain) {
+        await keepToken(remote.name, token.trim());
+        try {
+          await api.call('sync.remote.set', patch);
+        } catch (err) {
+          // The remote still reads its file: the token does not stay behind in the keychain.
+          await forgetToken(remote.name).catch(() => undefined);
+          throw err;
+        }
+      } else {
+        if (changes) await api.call('sync.remote.set', patch);
+        if (useKeychain && token.trim()) await keepToken(remote.name, token.trim());
+        // The remote reads its token from a file now: the keychain no longer keeps one for it.
+        if (outOfKeychain) await forgetToken(remote.name).catch(() => undefined);
+      }
       if (!changes && !(useKeychain && token.trim())) return onDone(remote.name);
       store.getState().toast('ok', `Saved remote ${remote.name}${useKeychain && token.trim() ? ' with its new token' : ''}`);
       reload();
@@ -125,8 +147,8 @@ export function RemoteForm({ remote, names, focusToken, onDone, onCancel, first 
         <div className="hint span2 url-hint">https is required; plain http only to this machine (127.0.0.1 or localhost). Certificates are always checked.</div>
         <div className="field span2 token-field">
           <div className="token-head">
-            <label htmlFor={useKeychain ? 'remote-token' : 'remote-token-file'}>{useKeychain ? (remote ? 'Replace the API token' : 'API token') : 'Token file'}</label>
-            {desktop && !remote && keychainOk && (
+            <label htmlFor={useKeychain ? 'remote-token' : 'remote-token-file'}>{useKeychain ? (keptHere ? 'Replace the API token' : 'API token') : 'Token file'}</label>
+            {desktop && keychainOk && (
               <div className="seg-light" role="radiogroup" aria-label="Where the token is kept">
                 <button type="button" role="radio" aria-checked={how === 'keychain'} className={how === 'keychain' ? 'on' : ''} onClick={() => setHow('keychain')}>OS keychain</button>
                 <button type="button" role="radio" aria-checked={how === 'file'} className={how === 'file' ? 'on' : ''} onClick={() => setHow('file')}>Token file</button>
@@ -135,7 +157,7 @@ export function RemoteForm({ remote, names, focusToken, onDone, onCancel, first 
           </div>
           {useKeychain ? (
             <>
-              <input id="remote-token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder={remote ? '•••••••• kept; paste a new token to replace it' : 'paste the token from FluxBilling'} autoFocus={focusToken} />
+              <input id="remote-token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder={keptHere ? '•••••••• kept; paste a new token to replace it' : 'paste the token from FluxBilling'} autoFocus={focusToken} />
               <div className="hint">Encrypted with the system keychain, kept outside the plan, never shown again; the desktop adds it to each sync.</div>
             </>
           ) : (
