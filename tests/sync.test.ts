@@ -299,6 +299,9 @@ describe('sync as a job (the desktop and the browser host)', () => {
     const ui = Plan.open(a.db);
     try {
       const { job } = invoke(ui, 'sync.start', {});
+      // One sync of a plan at a time; a probe may still go.
+      expect(() => invoke(ui, 'sync.start', {})).toThrow(new RegExp(`already running \\(job ${job}\\)`));
+      expect(invoke(ui, 'sync.start', { probe: true }).job).toMatch(/^sync-probe-/);
       // Cancel while the first (slow) page of the pull is on its way.
       await new Promise((r) => setTimeout(r, 200));
       expect(invoke(ui, 'sync.cancel', { job }).state).toBe('running');

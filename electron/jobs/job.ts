@@ -17,6 +17,7 @@ import { COUNTER, COUNTERS, PHASES, type JobPhase, type JobState, type JobTask }
 interface Job {
   id: string;
   kind: JobTask;
+  planFile: string;
   worker: Worker;
   counters: Int32Array;
   port: MessagePort;
@@ -129,7 +130,7 @@ export function startJob(planFile: string, kind: JobTask, args: Record<string, u
     transferList: [port2],
   });
   const id = `${kind}-${++seq}-${Date.now().toString(36)}`;
-  jobs.set(id, { id, kind, worker, counters: new Int32Array(shared), port: port1, state: 'running', result: null, error: null });
+  jobs.set(id, { id, kind, planFile, worker, counters: new Int32Array(shared), port: port1, state: 'running', result: null, error: null });
   const done = [...jobs.values()].filter((j) => j.state !== 'running');
   for (const j of done.slice(0, Math.max(0, done.length - KEEP))) jobs.delete(j.id);
   return id;
@@ -170,6 +171,15 @@ export function jobState(id: string): { kind: JobTask; state: JobState; phase: J
     result: j.result,
     error: j.error,
   };
+}
+
+/** The id of a job of this kind on this plan file that is still running, if any. */
+export function runningJob(planFile: string, kind: JobTask): string | null {
+  for (const j of jobs.values()) {
+    settle(j);
+    if (j.kind === kind && j.state === 'running' && j.planFile === planFile) return j.id;
+  }
+  return null;
 }
 
 /** Asks the job to stop at its next safe point; an import in progress rolls back. Returns the state right after asking. */

@@ -11,7 +11,7 @@
 import type { HandlerMap } from '../api/handler';
 import type { Plan } from '../plan';
 import { FluxError } from '../../shared/errors';
-import { cancelJob, jobState, startJob } from '../jobs/job';
+import { cancelJob, jobState, runningJob, startJob } from '../jobs/job';
 import { stderrProgress } from '../jobs/progress';
 import { listConflicts, resolveConflict } from './conflicts';
 import { countPending } from './pending';
@@ -142,6 +142,8 @@ export const syncHandlers: HandlerMap<
     const { probe, ...args } = a;
     // Refused here, in the caller's words, rather than later in the job.
     plan.read(() => getRemote(plan, args.remote));
+    const busy = probe ? null : runningJob(plan.file, 'sync');
+    if (busy) throw new FluxError('BUSY', `a sync of this plan is already running (job ${busy}); wait for it, or cancel it`, { job: busy });
     return { job: startJob(plan.file, probe ? 'sync-probe' : 'sync', args) };
   },
   'sync.job': (_plan, a) => syncJob(a.job),
