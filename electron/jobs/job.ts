@@ -56,8 +56,9 @@ function packageRoot(from: string): string | null {
 
 /**
  * Where the worker's code is: FLUXPLAN_JOB_WORKER; when running from TypeScript sources (tests,
- * development) a bundle built from them on first use; job-worker.mjs (or .js) next to this bundle
- * (the CLI's dist/, the desktop's out/main/); the package's dist/job-worker.mjs (built at install).
+ * development) a bundle built from them on first use; job-worker.mjs (or .js) next to this bundle or
+ * one folder up (the CLI's dist/, the desktop's out/main/ with this code in out/main/chunks/); the
+ * package's dist/job-worker.mjs (built at install).
  */
 export function workerScript(): string {
   if (script) return script;
@@ -83,9 +84,12 @@ export function workerScript(): string {
     process.once('exit', () => rmSync(out, { force: true }));
     return (script = out);
   }
-  for (const name of ['job-worker.mjs', 'job-worker.js']) {
-    const sibling = join(dirname(here), name);
-    if (existsSync(sibling)) return (script = sibling);
+  // Next to this bundle, or one folder up when the bundler put this code in a chunk (out/main/chunks/).
+  for (const dir of [dirname(here), dirname(dirname(here))]) {
+    for (const name of ['job-worker.mjs', 'job-worker.js']) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return (script = candidate);
+    }
   }
   if (root && existsSync(join(root, 'dist', 'job-worker.mjs'))) return (script = join(root, 'dist', 'job-worker.mjs'));
   throw new FluxError('INTERNAL', 'The job worker (job-worker.mjs) is missing; run npm install (or npm run build) to build it');
