@@ -38,6 +38,8 @@ export async function buildWebHost() {
   };
   await esbuild({ ...common, entryPoints: ['electron/web/entry.ts'], outfile: 'out/web/fluxplan-web.mjs' });
   await esbuild({ ...common, entryPoints: ['electron/main/engine-worker.ts'], outfile: 'out/web/engine-worker.mjs' });
+  // Imports, exports and syncs run on the job worker, found next to the engine worker.
+  await esbuild({ ...common, entryPoints: ['electron/jobs/worker.ts'], outfile: 'out/web/job-worker.mjs' });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
