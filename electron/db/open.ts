@@ -19,8 +19,10 @@ export interface OpenOptions {
    * `always` (the desktop app and the browser host, which open a plan once) checks every page at open.
    * `small` (the command line, which opens it per command) checks plans up to 256 MiB at open; a larger
    * plan is checked by `fluxplan check`, and a damaged page met later is still reported as DB_DAMAGED.
+   * `never` (the job worker: the host that starts a job has opened and checked the plan already, and a
+   * probe of the tenant every two minutes must not read the whole file each time) reads the schema only.
    */
-  quickCheck?: 'always' | 'small';
+  quickCheck?: 'always' | 'small' | 'never';
 }
 
 const QUICK_CHECK_LIMIT = 256 * 1024 * 1024;
@@ -58,10 +60,10 @@ export function openPlan(file: string, options: OpenOptions = {}): Connection {
     sqlite.pragma('mmap_size = 1073741824');
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('foreign_keys = ON');
-    const large = options.quickCheck === 'small' && file !== ':memory:' && fileSize(file) > QUICK_CHECK_LIMIT;
+    const skip = options.quickCheck === 'never' || (options.quickCheck === 'small' && file !== ':memory:' && fileSize(file) > QUICK_CHECK_LIMIT);
     // Reading the schema still proves the header and the schema pages sound.
-    if (large) sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
-    const problems = large ? [] : storageProblems(sqlite);
+    if (skip) sqlite.prepare('SELECT count(*) FROM sqlite_master').get();
+    const problems = skip ? [] : storageProblems(sqlite);
     if (problems.length) {
       sqlite.close();
       throw new FluxError('DB_DAMAGED', `The plan file ${file} is damaged (${problems.slice(0, 3).join('; ')}). Restore it from a backup or export what can be read with the sqlite3 tool.`, { file });

@@ -1,10 +1,10 @@
 /**
  * Long work (imports, exports, detections, syncs) runs in a worker thread with its own connection to
  * the plan file, so the thread that serves the API (the desktop's engine thread, the CLI) never blocks
- * on parsing and writing a million rows or on the network. A job is started and then polled: progress comes from shared counters, the
- * result through a message port read synchronously, cancel is a shared flag the worker checks at the job's
- * safe points (a cancelled import rolls back, so the plan is untouched). `runJob` waits for one, for callers
- * that want the answer in one call (the command line).
+ * on parsing and writing a million rows or on the network. A job is started and then polled: progress
+ * comes from shared counters, the result through a message port read synchronously, cancel is a shared
+ * flag the worker checks at the job's safe points (a cancelled import rolls back, so the plan is
+ * untouched). `runJob` waits for one, for callers that want the answer in one call (the command line).
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
