@@ -53,8 +53,16 @@ const IP_COLUMNS = [
 ];
 const JOURNAL_COLUMNS = ['batch_id', 'seq', 'entity', 'entity_id', 'key', 'op', 'before', 'after'];
 
-const SUBNET_IMAGE = ['id', ...ENTITIES.subnet.columns] as const;
-const IP_IMAGE = ['id', ...ENTITIES.ip.columns] as const;
+/** Where each column of the journal's image (encodeImage's order) sits in a row's values. */
+function imageAt(entity: 'subnet' | 'ip', columns: readonly string[]): number[] {
+  return ['id', ...ENTITIES[entity].columns].map((c) => {
+    const at = columns.indexOf(c);
+    if (at < 0) throw new FluxError('INTERNAL', `the bulk writer does not write the ${entity} column ${c}`);
+    return at;
+  });
+}
+const SUBNET_IMAGE_AT = imageAt('subnet', SUBNET_COLUMNS);
+const IP_IMAGE_AT = imageAt('ip', IP_COLUMNS);
 
 /** Strings JSON writes as they are, between quotes (most cells: names, CIDRs, times). */
 const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029\ud800-\udfff]*$/;
@@ -66,10 +74,10 @@ function jsonValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** encodeImage(entity, imageOf(entity, row)), without building the intermediate object. */
-function image(columns: readonly string[], row: Record<string, unknown>): string {
+/** encodeImage(entity, imageOf(entity, row)), straight from the row's values. */
+function image(values: readonly unknown[], at: readonly number[]): string {
   let s = '[';
-  for (let i = 0; i < columns.length; i++) s += `${i ? ',' : ''}${jsonValue(row[columns[i]!])}`;
+  for (let i = 0; i < at.length; i++) s += `${i ? ',' : ''}${jsonValue(values[at[i]!])}`;
   return `${s}]`;
 }
 
@@ -132,22 +140,23 @@ export class BulkWriter {
     return Math.max(seq?.seq ?? 0, max.m ?? 0) + 1;
   }
 
-  private record(entity: 'subnet' | 'ip', key: string, id: number, row: Record<string, unknown>): void {
+  private record(entity: 'subnet' | 'ip', key: string, values: readonly unknown[]): void {
     const batch = this.plan.batch;
     if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
+    const img = image(values, entity === 'subnet' ? SUBNET_IMAGE_AT : IP_IMAGE_AT);
     if (batch.id === null) {
       // The batch row (and clearing the redo stack) is journal()'s business: let it write the first record.
-      journal(this.plan, entity, key, 'insert', null, decodeImage(entity, image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)));
+      journal(this.plan, entity, key, 'insert', null, decodeImage(entity, img));
       return;
     }
-    this.records.add([batch.id, batch.seq++, entity, id, key, 'insert', null, image(entity === 'subnet' ? SUBNET_IMAGE : IP_IMAGE, row)]);
+    this.records.add([batch.id, batch.seq++, entity, values[0], key, 'insert', null, img]);
   }
 
   /**
    * insertSubnet(plan, {space_id, prefix, parent}, data) in bulk. `parent` is an existing row's id or
    * what this writer returned for a row written earlier.
    */
-  subnet(spaceId: number, prefix: Prefix, parent: BulkParent | number | null, data: SubnetData, clear: 0 | 1): BulkParent {
+  subnet(spaceId: number, prefix: Prefix, parent: BulkParent | number | null, d: SubnetData, clear: 0 | 1): BulkParent {
     if (this.nextSubnet === 0) {
       this.records.flush();
       this.nextSubnet = this.nextId('subnets');
@@ -163,32 +172,18 @@ export class BulkWriter {
       p = row;
     } else p = parent;
     const id = this.nextSubnet++;
-    const d = data;
-    const row = {
-      id,
-      space_id: spaceId,
-      ip_version: prefix.version,
-      net: addressKey(prefix.version, prefix.net),
-      prefix_len: prefix.len,
-      cidr: formatCidr(prefix),
-      parent_id: p?.id ?? null,
-      location_id: d.location_id,
-      vlan_id: d.vlan_id,
-      allocation_status: d.allocation_status,
-      is_unavailable: d.is_unavailable,
-      is_ip_pool: d.is_ip_pool,
-      customer_id: d.customer_id,
-      service_id: d.service_id,
-      device_id: d.device_id,
-      description: d.description,
-      created_at: this.plan.now,
-      updated_at: this.plan.now,
-      ...inherited(id, d, p),
-      clear,
-    };
-    this.subnets.add(SUBNET_COLUMNS.map((c) => (row as Record<string, unknown>)[c]));
-    this.record('subnet', subnetKey(this.plan, row), id, row);
-    return { id, eff_location_id: row.eff_location_id, location_src_id: row.location_src_id, eff_vlan_id: row.eff_vlan_id, vlan_src_id: row.vlan_src_id, parked_by: row.parked_by };
+    const cidr = formatCidr(prefix);
+    const inh = inherited(id, d, p);
+    const now = this.plan.now;
+    // In SUBNET_COLUMNS order.
+    const values = [
+      id, spaceId, prefix.version, addressKey(prefix.version, prefix.net), prefix.len, cidr, p?.id ?? null, d.location_id, d.vlan_id, d.allocation_status,
+      d.is_unavailable, d.is_ip_pool, d.customer_id, d.service_id, d.device_id, d.description, now, now,
+      inh.eff_location_id, inh.location_src_id, inh.eff_vlan_id, inh.vlan_src_id, inh.parked_by, clear,
+    ];
+    this.subnets.add(values);
+    this.record('subnet', subnetKey(this.plan, { space_id: spaceId, cidr }), values);
+    return { id, ...inh };
   }
 
   /** insertIp(plan, spaceId, text, data) in bulk, for an address the caller has placed in its leaf. */
@@ -200,28 +195,14 @@ export class BulkWriter {
     }
     const id = this.nextIp++;
     const d = { ...EMPTY_IP, ...data };
-    const row = {
-      id,
-      space_id: spaceId,
-      ip_version: version,
-      address: addressKey(version, value),
-      address_text: text,
-      subnet_id: leafId,
-      customer_id: d.customer_id,
-      service_id: d.service_id,
-      device_id: d.device_id,
-      vlan_id: d.vlan_id,
-      rdns: d.rdns,
-      rdns_updated_at: d.rdns_updated_at,
-      is_unavailable: d.is_unavailable,
-      is_management: d.is_management,
-      purpose: d.purpose,
-      description: d.description,
-      created_at: this.plan.now,
-      updated_at: this.plan.now,
-    };
-    this.ips.add(IP_COLUMNS.map((c) => (row as Record<string, unknown>)[c]));
-    this.record('ip', ipKey(this.plan, row), id, row);
+    const now = this.plan.now;
+    // In IP_COLUMNS order.
+    const values = [
+      id, spaceId, version, addressKey(version, value), text, leafId, d.customer_id, d.service_id, d.device_id, d.vlan_id,
+      d.rdns, d.rdns_updated_at, d.is_unavailable, d.is_management, d.purpose, d.description, now, now,
+    ];
+    this.ips.add(values);
+    this.record('ip', ipKey(this.plan, { space_id: spaceId, address_text: text }), values);
     if (leafIsExisting && !this.ipLeaves.has(leafId)) this.ipLeaves.set(leafId, getSubnet(this.plan, leafId).prefix_len);
     return id;
   }
