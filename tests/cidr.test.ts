@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { IPv6, Validator } from 'ip-num';
 import { describe, expect, it } from 'vitest';
 import {
   addressKey,
@@ -334,5 +335,69 @@ describe('netmasks', () => {
       const mask = len === 0 ? 0n : ((1n << BigInt(len)) - 1n) << BigInt(32 - len);
       expect(netmaskLength(formatAddress(4, mask))).toBe(len);
     }
+  });
+});
+
+describe('the hand-written address readers agree with ip-num', () => {
+  /** ip-num's reading of an IPv6 text: its value, or null when it is no valid address. */
+  const reference = (text: string): bigint | null => (Validator.isValidIPv6String(text.toLowerCase())[0] ? IPv6.fromString(text.toLowerCase()).value : null);
+  const ours = (text: string): bigint | null => {
+    try {
+      return parseAddress(text).value;
+    } catch {
+      return null;
+    }
+  };
+  const hextets = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 });
+  /** A way of writing the eight groups: full, with leading zeros, upper case, or with a zero run compressed. */
+  const written = fc.tuple(hextets, fc.nat(8), fc.nat(8), fc.boolean(), fc.boolean()).map(([groups, from, length, pad, upper]) => {
+    const start = Math.min(from, 7);
+    const run = Math.min(length, 8 - start);
+    const g = groups.map((x, i) => (i >= start && i < start + run ? 0 : x));
+    const parts = g.map((x) => (pad ? x.toString(16).padStart(4, '0') : x.toString(16)));
+    let text = run >= 1 ? `${parts.slice(0, start).join(':')}::${parts.slice(start + run).join(':')}` : parts.join(':');
+    if (upper) text = text.toUpperCase();
+    return { text, value: g.reduce((v, x) => (v << 16n) | BigInt(x), 0n) };
+  });
+
+  it('reads every way of writing an IPv6 address to the value ip-num reads', () => {
+    fc.assert(
+      fc.property(written, ({ text, value }) => {
+        // IPv4-mapped addresses are refused on purpose; everything else must read as ip-num reads it.
+        if (value >> 32n === 0xffffn) return;
+        expect(ours(text)).toBe(value);
+        expect(ours(text)).toBe(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses what ip-num refuses, in IPv6 text of hex digits, colons and dots', () => {
+    const alphabet = fc.constantFrom(...'0123456789abcdefABCDEF:.g'.split(''));
+    fc.assert(
+      fc.property(fc.array(alphabet, { minLength: 1, maxLength: 45 }).map((cs) => cs.join('')), (text) => {
+        if (!text.includes(':')) return;
+        const r = reference(text);
+        if (r !== null && r >> 32n === 0xffffn) return;
+        expect(ours(text)).toBe(r);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const bad of ['1::2::3', ':::', '1:2:3:4:5:6:7:8:9', '12345::', '::g', '1:2:3:4:5:6:7', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:']) {
+      expect(ours(bad), bad).toBeNull();
+      expect(reference(bad), bad).toBeNull();
+    }
+  });
+
+  it('reads dotted quads with leading zeros as decimals and refuses every other shape', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }), fc.array(fc.nat(2), { minLength: 4, maxLength: 4 }), (octets, zeros) => {
+        const text = octets.map((o, i) => String(o).padStart(Math.min(3, String(o).length + zeros[i]!), '0')).join('.');
+        expect(ours(text)).toBe(BigInt(octets.reduce((v, o) => v * 256 + o, 0)));
+        expect(formatAddress(4, BigInt(octets.reduce((v, o) => v * 256 + o, 0)))).toBe(octets.join('.'));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const bad of ['1.2.3', '1.2.3.4.5', '1.2.3.256', '1..3.4', '.1.2.3', '1.2.3.', '0001.2.3.4', '1.2.3.4a', '1.2.+3.4', '']) expect(ours(bad), bad).toBeNull();
   });
 });

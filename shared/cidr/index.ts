@@ -32,6 +32,14 @@ export function parseAddress(input: string): Address {
   }
   if (text.includes(':')) {
     const lower = text.toLowerCase();
+    const fast = plainIPv6(lower);
+    if (fast !== null) {
+      if (fast >> 32n === 0xffffn) {
+        throw new FluxError('INVALID_ADDRESS', `"${input}" is an IPv4-mapped IPv6 address; write the IPv4 address itself`, { input });
+      }
+      return { version: 6, value: fast };
+    }
+    // Anything else (an embedded IPv4 part, or not an address at all) is ip-num's to judge.
     const [ok] = Validator.isValidIPv6String(lower);
     if (!ok) throw new FluxError('INVALID_ADDRESS', `"${input}" is not a valid IPv6 address`, { input });
     const value = IPv6.fromString(lower).value;
@@ -40,19 +48,70 @@ export function parseAddress(input: string): Address {
     }
     return { version: 6, value };
   }
-  const parts = text.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
+  const value = dottedQuad(text);
+  if (value === null) {
     throw new FluxError('INVALID_ADDRESS', `"${input}" is not a valid IPv4 address (four numbers 0-255 separated by dots)`, { input });
   }
-  // Leading zeros are decimal here (010 is ten), never octal as inet_aton would read them. The
-  // arithmetic is done here rather than by ip-num: imports parse millions of addresses.
-  const [a, b, c, d] = parts.map(Number) as [number, number, number, number];
-  return { version: 4, value: BigInt(a * 16777216 + b * 65536 + c * 256 + d) };
+  return { version: 4, value: BigInt(value) };
+}
+
+/**
+ * Four decimal numbers 0-255 of one to three digits, dot-separated, as one number; null otherwise.
+ * Leading zeros are decimal here (010 is ten), never octal as inet_aton would read them. Done by hand
+ * rather than by ip-num: imports parse millions of addresses.
+ */
+function dottedQuad(text: string): number | null {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || part > 255 || ++dots > 3) return null;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return null;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  return value * 256 + part;
+}
+
+/**
+ * An IPv6 address of hex groups only (no embedded IPv4 part), with at most one "::", as its value;
+ * null for anything else, which the caller hands to ip-num. Lower case expected.
+ */
+function plainIPv6(text: string): bigint | null {
+  const gap = text.indexOf('::');
+  if (gap !== -1 && text.indexOf('::', gap + 1) !== -1) return null;
+  const head = gap === -1 ? text : text.slice(0, gap);
+  const tail = gap === -1 ? '' : text.slice(gap + 2);
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const count = left.length + right.length;
+  if (gap === -1 ? count !== 8 : count > 7) return null;
+  let value = 0n;
+  const take = (groups: string[]): boolean => {
+    for (const g of groups) {
+      if (g.length === 0 || g.length > 4 || !/^[0-9a-f]+$/.test(g)) return false;
+      value = (value << 16n) | BigInt(parseInt(g, 16));
+    }
+    return true;
+  };
+  if (!take(left)) return null;
+  value <<= BigInt(16 * (8 - count));
+  if (!take(right)) return null;
+  return value;
 }
 
 export function formatAddress(version: IpVersion, value: bigint): string {
   if (version === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
+    const n = Number(value);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   }
   const hextets: string[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) hextets.push(((value >> s) & 0xffffn).toString(16));
