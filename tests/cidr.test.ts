@@ -294,6 +294,14 @@ describe('address keys', () => {
     expect(addressKey(4, 0x0a000001n)).toEqual(Buffer.from([10, 0, 0, 1]));
     expect(addressKey(6, 1n)).toEqual(Buffer.from([...new Array(15).fill(0), 1]));
     expect(keyValue(addressKey(6, 0x20010db8n << 96n))).toBe(0x20010db8n << 96n);
+    // The ends of both families, and a key read back from a slice of a larger buffer (as SQLite hands blobs over).
+    expect(addressKey(4, 0xffffffffn)).toEqual(Buffer.from([255, 255, 255, 255]));
+    expect(keyValue(addressKey(4, 0xffffffffn))).toBe(0xffffffffn);
+    const top = (1n << 128n) - 1n;
+    expect(addressKey(6, top)).toEqual(Buffer.alloc(16, 255));
+    expect(keyValue(addressKey(6, top))).toBe(top);
+    const big = Buffer.concat([Buffer.from([9, 9, 9]), addressKey(6, 0x20010db8000000000000000000000001n)]);
+    expect(keyValue(big.subarray(3))).toBe(0x20010db8000000000000000000000001n);
   });
 
   it('sort in address order byte by byte, for both families', () => {

@@ -221,18 +221,26 @@ export function usableRange(p: Prefix): { first: bigint; last: bigint } | null {
 }
 
 /** Fixed-width big-endian key: SQLite compares blobs with memcmp, so key order is address order. */
+const LOW64 = (1n << 64n) - 1n;
+
 export function addressKey(version: IpVersion, value: bigint): Buffer {
-  const width = version === 4 ? 4 : 16;
-  const buf = Buffer.alloc(width);
-  let v = value;
-  for (let i = width - 1; i >= 0; i--) {
-    buf[i] = Number(v & 0xffn);
-    v >>= 8n;
+  if (version === 4) {
+    const buf = Buffer.alloc(4);
+    buf.writeUInt32BE(Number(value));
+    return buf;
   }
+  const buf = Buffer.alloc(16);
+  buf.writeBigUInt64BE(value >> 64n, 0);
+  buf.writeBigUInt64BE(value & LOW64, 8);
   return buf;
 }
 
 export function keyValue(buf: Uint8Array): bigint {
+  if (buf.length === 4) return BigInt(((buf[0]! << 24) | (buf[1]! << 16) | (buf[2]! << 8) | buf[3]!) >>> 0);
+  if (buf.length === 16) {
+    const view = new DataView(buf.buffer, buf.byteOffset, 16);
+    return (view.getBigUint64(0) << 64n) | view.getBigUint64(8);
+  }
   let v = 0n;
   for (const b of buf) v = (v << 8n) | BigInt(b);
   return v;
