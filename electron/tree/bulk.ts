@@ -67,10 +67,19 @@ const IP_IMAGE_AT = imageAt('ip', IP_COLUMNS);
 /** Strings JSON writes as they are, between quotes (most cells: names, CIDRs, times). */
 const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029\ud800-\udfff]*$/;
 
+/** The last string written and its JSON: every row of a bulk write carries the same timestamps. */
+let lastText = '';
+let lastJson = '""';
+
 function jsonValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
-  if (typeof v === 'string' && PLAIN.test(v)) return `"${v}"`;
+  if (typeof v === 'string') {
+    if (v === lastText) return lastJson;
+    lastText = v;
+    lastJson = PLAIN.test(v) ? `"${v}"` : JSON.stringify(v);
+    return lastJson;
+  }
   return JSON.stringify(v);
 }
 
@@ -85,8 +94,9 @@ function image(values: readonly unknown[], at: readonly number[]): string {
 const CHUNK = 200;
 
 class Buffered {
-  private values: unknown[] = [];
+  private values: unknown[];
   private count = 0;
+  private at = 0;
   /** The statement for a full chunk, built once. */
   private readonly full: string;
   constructor(
@@ -95,6 +105,7 @@ class Buffered {
     private readonly columns: string[],
   ) {
     this.full = this.sql(CHUNK);
+    this.values = new Array<unknown>(CHUNK * columns.length);
   }
 
   private sql(rows: number): string {
@@ -102,16 +113,17 @@ class Buffered {
     return `INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')}`;
   }
 
-  add(row: unknown[]): void {
-    for (const v of row) this.values.push(v);
+  add(row: readonly unknown[]): void {
+    for (let i = 0; i < row.length; i++) this.values[this.at++] = row[i];
     if (++this.count === CHUNK) this.flush();
   }
 
   flush(): void {
     if (!this.count) return;
-    this.plan.q(this.count === CHUNK ? this.full : this.sql(this.count)).run(this.values);
-    this.values = [];
+    if (this.count === CHUNK) this.plan.q(this.full).run(this.values);
+    else this.plan.q(this.sql(this.count)).run(this.values.slice(0, this.at));
     this.count = 0;
+    this.at = 0;
   }
 }
 
