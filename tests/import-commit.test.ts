@@ -135,6 +135,35 @@ describe('the bulk writer', () => {
     expect(bulk.result).toEqual(rows.result);
     expect((rows.tables.journal_records as unknown[]).length).toBeGreaterThan(1000);
   });
+
+  it('proves every catalog id it wrote exists, so the import can run with foreign-key enforcement off', async () => {
+    const { BulkWriter } = await import('../electron/tree/bulk');
+    const { parseCidr } = await import('../shared/cidr');
+    env = freshPlan();
+    env.call('customer.add', { id: 'c-1' });
+    const customer = (env.plan.sqlite.prepare("SELECT id FROM customers WHERE ref = 'c-1'").get() as { id: number }).id;
+    const before = tables(env);
+    env.plan.sqlite.pragma('foreign_keys = OFF');
+    const data = (customer_id: number) => ({ location_id: null, vlan_id: null, allocation_status: 'allocated' as const, is_unavailable: 0 as const, is_ip_pool: 0 as const, customer_id, service_id: null, device_id: null, description: null });
+    expect(() =>
+      env.plan.mutate('bulk', () => {
+        const w = new BulkWriter(env.plan);
+        w.subnet(1, parseCidr('198.51.100.0/24'), null, data(customer), 0);
+        w.subnet(1, parseCidr('203.0.113.0/24'), null, data(customer + 4242), 0);
+        w.finish();
+      }),
+    ).toThrow(new RegExp(`refer to customers that do not exist \\(ids ${customer + 4242}\\); nothing was written`));
+    env.plan.sqlite.pragma('foreign_keys = ON');
+    expect(tables(env)).toEqual(before);
+    // With every id there, the same write goes through.
+    env.plan.mutate('bulk', () => {
+      const w = new BulkWriter(env.plan);
+      w.subnet(1, parseCidr('198.51.100.0/24'), null, data(customer), 0);
+      w.finish();
+    });
+    expect(env.call('subnet.get', { cidr: '198.51.100.0/24' }).subnet).toMatchObject({ customer: 'c-1' });
+    expect(env.check()).toEqual([]);
+  });
 });
 
 describe('running in the import worker', () => {

@@ -9,7 +9,9 @@
  *  - `clear` is the row's value once the import is done (rows.ts semantics: free, data-less space all
  *    the way down), and a new leaf's range holds no earlier IP records (so none have to move into it).
  * `finish` then settles `clear` of the existing rows the import wrote under and of the existing
- * leaves that gained addresses, exactly as the row-by-row writers would have.
+ * leaves that gained addresses, exactly as the row-by-row writers would have, and proves every catalog
+ * id the rows refer to exists: the caller may run it with SQLite's foreign-key enforcement off (which
+ * probes six tables per row), and the transaction then rolls back on a missing reference all the same.
  */
 import { FluxError } from '../../shared/errors';
 import { addressKey, formatCidr, type IpVersion, type Prefix } from '../../shared/cidr';
@@ -90,6 +92,9 @@ function image(values: readonly unknown[], at: readonly number[]): string {
   return `${s}]`;
 }
 
+/** What a subnet or IP record refers to besides its subnet: the foreign keys of both tables. */
+const REFERRED_TABLES = ['spaces', 'locations', 'vlans', 'customers', 'services', 'devices'] as const;
+
 /** Rows per INSERT statement (SQLite allows 32766 bound values). */
 const CHUNK = 200;
 
@@ -138,6 +143,8 @@ export class BulkWriter {
   /** Existing rows that gained children, and existing leaves that gained addresses: id to prefix length. */
   private readonly attachments = new Map<number, number>();
   private readonly ipLeaves = new Map<number, number>();
+  /** The catalog ids the written rows refer to, by table (parents and leaves are proven as they are met). */
+  private readonly referred = new Map<string, Set<number>>(REFERRED_TABLES.map((t) => [t, new Set<number>()]));
 
   constructor(private readonly plan: Plan) {
     this.subnets = new Buffered(plan, 'subnets', SUBNET_COLUMNS);
@@ -194,6 +201,7 @@ export class BulkWriter {
       inh.eff_location_id, inh.location_src_id, inh.eff_vlan_id, inh.vlan_src_id, inh.parked_by, clear,
     ];
     this.subnets.add(values);
+    this.refer(spaceId, d.location_id, d.vlan_id, d.customer_id, d.service_id, d.device_id);
     this.record('subnet', subnetKey(this.plan, { space_id: spaceId, cidr }), values);
     return { id, ...inh };
   }
@@ -214,9 +222,34 @@ export class BulkWriter {
       d.rdns, d.rdns_updated_at, d.is_unavailable, d.is_management, d.purpose, d.description, now, now,
     ];
     this.ips.add(values);
+    this.refer(spaceId, null, d.vlan_id, d.customer_id, d.service_id, d.device_id);
     this.record('ip', ipKey(this.plan, { space_id: spaceId, address_text: text }), values);
     if (leafIsExisting && !this.ipLeaves.has(leafId)) this.ipLeaves.set(leafId, getSubnet(this.plan, leafId).prefix_len);
     return id;
+  }
+
+  private refer(space: number, location: number | null, vlan: number | null, customer: number | null, service: number | null, device: number | null): void {
+    const r = this.referred;
+    r.get('spaces')!.add(space);
+    if (location !== null) r.get('locations')!.add(location);
+    if (vlan !== null) r.get('vlans')!.add(vlan);
+    if (customer !== null) r.get('customers')!.add(customer);
+    if (service !== null) r.get('services')!.add(service);
+    if (device !== null) r.get('devices')!.add(device);
+  }
+
+  /** Every catalog id written exists (one query per table); else the write is refused whole. */
+  private proveReferences(): void {
+    for (const [table, ids] of this.referred) {
+      if (!ids.size) continue;
+      const list = [...ids];
+      const found = (this.plan.q(`SELECT COUNT(*) AS n FROM ${table} WHERE id IN (SELECT value FROM json_each(?))`).get(JSON.stringify(list)) as { n: number }).n;
+      if (found !== list.length) {
+        const missing = list.filter((id) => !this.plan.q(`SELECT 1 FROM ${table} WHERE id = ?`).get(id));
+        throw new FluxError('INTERNAL', `the rows written refer to ${table} that do not exist (ids ${missing.slice(0, 5).join(', ')}); nothing was written`);
+      }
+      ids.clear();
+    }
   }
 
   /** Writes what is buffered; call it before any row-by-row write. */
@@ -232,6 +265,7 @@ export class BulkWriter {
   /** Flushes, then settles `clear` upwards from the existing rows that gained children or addresses, deepest first. */
   finish(): void {
     this.flush();
+    this.proveReferences();
     const todo: Array<{ id: number; len: number; blocked: boolean }> = [
       ...[...this.attachments].map(([id, len]) => ({ id, len, blocked: false })),
       ...[...this.ipLeaves].map(([id, len]) => ({ id, len, blocked: true })),
