@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runImport } from '../electron/import/run';
+import { runImportTask } from '../electron/import/task';
 import { Plan } from '../electron/plan';
 import { writeCsv } from './import-data';
 
@@ -18,7 +18,6 @@ try {
   const csv = join(dir, 'plan.csv');
   await writeCsv(csv, rows);
   const plan = Plan.open(join(dir, 'plan.sqlite'));
-  plan.sqlite.pragma('wal_autocheckpoint = 0');
   if (process.env.CACHE_KB) plan.sqlite.pragma(`cache_size = -${process.env.CACHE_KB}`);
   let peakRss = 0;
   let peakHeap = 0;
@@ -44,9 +43,14 @@ try {
     phase = next;
   };
   const t0 = performance.now();
-  const result = await runImport(plan, { file: csv, space: 'global', dry_run: false, valid_rows: false, create_subnets: false, tree_limit: 0 } as never, {
+  // What the job worker runs, in this thread.
+  const result = (await runImportTask(plan, 'import', { file: csv, space: 'global', dry_run: false, valid_rows: false, create_subnets: false, tree_limit: 0 }, {
     phase: (p) => mark(p),
-  });
+    read: () => {},
+    checked: () => {},
+    written: () => {},
+    cancelled: () => false,
+  })) as { created: number; failed: number };
   mark('commit');
   clearInterval(timer);
   console.log(`${rows.toLocaleString('en')} rows: ${((performance.now() - t0) / 1000).toFixed(2)} s in all, created ${result.created}, failed ${result.failed}; peak rss ${mb(peakRss)} MB, peak heap ${mb(peakHeap)} MB`);
