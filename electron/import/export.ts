@@ -6,7 +6,8 @@
  * memory stays flat.
  */
 import { JobCancelled } from '../jobs/counters';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './read';
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Papa from 'papaparse';
@@ -121,8 +122,8 @@ export function ooxmlEscape(text: string): string {
     .replace(/[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
 }
 
-function xlsxSink(file: string): Sink {
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: false });
+function xlsxSink(Excel: typeof ExcelJS, file: string): Sink {
+  const book = new Excel.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: false });
   type Name = 'Subnets' | 'IP addresses';
   let current: { name: Name; part: number; rows: number; sheet: ExcelJS.Worksheet } | null = null;
   // Sheets are written one after the other: each is committed before the next begins.
@@ -178,7 +179,7 @@ export async function runExport(plan: Plan, args: ExportArgs, hooks: ExportHooks
     const spaceId = args.space === undefined ? null : (plan.q('SELECT id FROM spaces WHERE name = ?').get(args.space) as { id: number } | undefined)?.id;
     if (spaceId === undefined) throw new FluxError('NOT_FOUND', `Address space "${args.space}" does not exist`);
     const c = catalog(plan);
-    sink = format === 'csv' ? csvSink(temp) : xlsxSink(temp);
+    sink = format === 'csv' ? csvSink(temp) : xlsxSink(await loadExcel(), temp);
     const scope = spaceId === null ? '' : 'space_id = ? AND';
     const scopeArgs = spaceId === null ? [] : [spaceId];
     const subnetPage = subnetsWhere(plan, `WHERE ${scope} (space_id, ip_version, net, prefix_len) > (?, ?, ?, ?) ORDER BY space_id, ip_version, net, prefix_len LIMIT ${PAGE}`);

@@ -5,7 +5,7 @@
  * text cells, so memory stays flat however long the file is.
  */
 import { JobCancelled } from '../jobs/counters';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import Papa from 'papaparse';
@@ -181,9 +181,15 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
+/** exceljs, loaded on the first XLSX file (it takes a fifth of a second to load; CSV imports never need it). */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 async function readXlsx(file: string, options: ReadOptions, sink: RowSink): Promise<string[]> {
   const names: string[] = [];
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
+  const Excel = await loadExcel();
+  const reader = new Excel.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'ignore' });
   try {
     for await (const sheet of reader) {
       const name = (sheet as unknown as { name: string }).name;
