@@ -238,7 +238,7 @@ export class SnapshotLoader {
     const cidr = formatCidr(p);
     const net = addressKey(p.version, p.net);
     const row: SubnetRow = {
-      id, space_id: spaceId, ip_version: p.version, net, prefix_len: p.len, cidr, parent_id: up?.id ?? null, ...d,
+      space_id: spaceId, ip_version: p.version, net, prefix_len: p.len, cidr, parent_id: up?.id ?? null, ...d,
       created_at: plan.now, updated_at: plan.now,
       ...inherited(id, d, up),
       // A subdivided row is settled when its subtree is complete (close); most hold something, so 0 first.

@@ -18,7 +18,7 @@ import { addressKey, formatCidr, type IpVersion, type Prefix } from '../../share
 import { decodeImage, ENTITIES } from '../journal/entities';
 import { journal } from '../journal/journal';
 import type { Plan } from '../plan';
-import { EMPTY_IP, getSubnet, ipKey, settle, subnetKey, type IpData, type SubnetData, type SubnetRow } from './rows';
+import { getSubnet, ipKey, settle, subnetKey, type IpData, type SubnetData, type SubnetRow } from './rows';
 
 /** A written row's id and the values its children inherit. */
 export interface BulkParent {
@@ -34,8 +34,9 @@ export interface BulkParent {
  * What a new row with a known id inherits from its parent on the path, or holds as its own source:
  * effective location and VLAN with their source rows, and the parked row above it.
  */
-export function inherited(id: number, d: SubnetData, p: BulkParent | null): Omit<BulkParent, 'id'> {
+export function inherited(id: number, d: SubnetData, p: BulkParent | null): BulkParent {
   return {
+    id,
     eff_location_id: d.location_id ?? p?.eff_location_id ?? null,
     location_src_id: d.location_id !== null ? id : p?.location_src_id ?? null,
     eff_vlan_id: d.vlan_id ?? p?.eff_vlan_id ?? null,
@@ -85,10 +86,10 @@ function jsonValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** encodeImage(entity, imageOf(entity, row)), straight from the row's values. */
-function image(values: readonly unknown[], at: readonly number[]): string {
+/** encodeImage(entity, imageOf(entity, row)), straight from the row's values (from `offset` on). */
+function image(values: readonly unknown[], offset: number, at: readonly number[]): string {
   let s = '[';
-  for (let i = 0; i < at.length; i++) s += `${i ? ',' : ''}${jsonValue(values[at[i]!])}`;
+  for (let i = 0; i < at.length; i++) s += `${i ? ',' : ''}${jsonValue(values[offset + at[i]!])}`;
   return `${s}]`;
 }
 
@@ -98,8 +99,13 @@ const REFERRED_TABLES = ['spaces', 'locations', 'vlans', 'customers', 'services'
 /** Rows per INSERT statement (SQLite allows 32766 bound values). */
 const CHUNK = 200;
 
+/**
+ * The rows of one table waiting for their INSERT, written straight into one reused array (a million-row
+ * import would otherwise make a million short-lived arrays): `reserve` gives where a row's values go,
+ * `end` closes the row and writes the chunk once it is full.
+ */
 class Buffered {
-  private values: unknown[];
+  readonly values: unknown[];
   private count = 0;
   private at = 0;
   /** The statement for a full chunk, built once. */
@@ -118,8 +124,13 @@ class Buffered {
     return `INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')}`;
   }
 
-  add(row: readonly unknown[]): void {
-    for (let i = 0; i < row.length; i++) this.values[this.at++] = row[i];
+  reserve(): number {
+    const offset = this.at;
+    this.at += this.columns.length;
+    return offset;
+  }
+
+  end(): void {
     if (++this.count === CHUNK) this.flush();
   }
 
@@ -159,16 +170,27 @@ export class BulkWriter {
     return Math.max(seq?.seq ?? 0, max.m ?? 0) + 1;
   }
 
-  private record(entity: 'subnet' | 'ip', key: string, values: readonly unknown[]): void {
+  private record(entity: 'subnet' | 'ip', key: string, id: number, img: string): void {
     const batch = this.plan.batch;
     if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
-    const img = image(values, entity === 'subnet' ? SUBNET_IMAGE_AT : IP_IMAGE_AT);
     if (batch.id === null) {
       // The batch row (and clearing the redo stack) is journal()'s business: let it write the first record.
       journal(this.plan, entity, key, 'insert', null, decodeImage(entity, img));
       return;
     }
-    this.records.add([batch.id, batch.seq++, entity, values[0], key, 'insert', null, img]);
+    const r = this.records;
+    const v = r.values;
+    const o = r.reserve();
+    // In JOURNAL_COLUMNS order.
+    v[o] = batch.id;
+    v[o + 1] = batch.seq++;
+    v[o + 2] = entity;
+    v[o + 3] = id;
+    v[o + 4] = key;
+    v[o + 5] = 'insert';
+    v[o + 6] = null;
+    v[o + 7] = img;
+    r.end();
   }
 
   /**
@@ -194,36 +216,74 @@ export class BulkWriter {
     const cidr = formatCidr(prefix);
     const inh = inherited(id, d, p);
     const now = this.plan.now;
+    const b = this.subnets;
+    const v = b.values;
+    const o = b.reserve();
     // In SUBNET_COLUMNS order.
-    const values = [
-      id, spaceId, prefix.version, addressKey(prefix.version, prefix.net), prefix.len, cidr, p?.id ?? null, d.location_id, d.vlan_id, d.allocation_status,
-      d.is_unavailable, d.is_ip_pool, d.customer_id, d.service_id, d.device_id, d.description, now, now,
-      inh.eff_location_id, inh.location_src_id, inh.eff_vlan_id, inh.vlan_src_id, inh.parked_by, clear,
-    ];
-    this.subnets.add(values);
+    v[o] = id;
+    v[o + 1] = spaceId;
+    v[o + 2] = prefix.version;
+    v[o + 3] = addressKey(prefix.version, prefix.net);
+    v[o + 4] = prefix.len;
+    v[o + 5] = cidr;
+    v[o + 6] = p?.id ?? null;
+    v[o + 7] = d.location_id;
+    v[o + 8] = d.vlan_id;
+    v[o + 9] = d.allocation_status;
+    v[o + 10] = d.is_unavailable;
+    v[o + 11] = d.is_ip_pool;
+    v[o + 12] = d.customer_id;
+    v[o + 13] = d.service_id;
+    v[o + 14] = d.device_id;
+    v[o + 15] = d.description;
+    v[o + 16] = now;
+    v[o + 17] = now;
+    v[o + 18] = inh.eff_location_id;
+    v[o + 19] = inh.location_src_id;
+    v[o + 20] = inh.eff_vlan_id;
+    v[o + 21] = inh.vlan_src_id;
+    v[o + 22] = inh.parked_by;
+    v[o + 23] = clear;
     this.refer(spaceId, d.location_id, d.vlan_id, d.customer_id, d.service_id, d.device_id);
-    this.record('subnet', subnetKey(this.plan, { space_id: spaceId, cidr }), values);
-    return { id, ...inh };
+    this.record('subnet', subnetKey(this.plan, { space_id: spaceId, cidr }), id, image(v, o, SUBNET_IMAGE_AT));
+    b.end();
+    return inh;
   }
 
   /** insertIp(plan, spaceId, text, data) in bulk, for an address the caller has placed in its leaf. */
-  ip(spaceId: number, version: IpVersion, value: bigint, text: string, leafId: number, data: Partial<IpData>, leafIsExisting: boolean): number {
+  ip(spaceId: number, version: IpVersion, value: bigint, text: string, leafId: number, d: IpData, leafIsExisting: boolean): number {
     if (this.nextIp === 0) {
       this.subnets.flush();
       this.records.flush();
       this.nextIp = this.nextId('ip_addresses');
     }
     const id = this.nextIp++;
-    const d = { ...EMPTY_IP, ...data };
     const now = this.plan.now;
+    const b = this.ips;
+    const v = b.values;
+    const o = b.reserve();
     // In IP_COLUMNS order.
-    const values = [
-      id, spaceId, version, addressKey(version, value), text, leafId, d.customer_id, d.service_id, d.device_id, d.vlan_id,
-      d.rdns, d.rdns_updated_at, d.is_unavailable, d.is_management, d.purpose, d.description, now, now,
-    ];
-    this.ips.add(values);
+    v[o] = id;
+    v[o + 1] = spaceId;
+    v[o + 2] = version;
+    v[o + 3] = addressKey(version, value);
+    v[o + 4] = text;
+    v[o + 5] = leafId;
+    v[o + 6] = d.customer_id;
+    v[o + 7] = d.service_id;
+    v[o + 8] = d.device_id;
+    v[o + 9] = d.vlan_id;
+    v[o + 10] = d.rdns;
+    v[o + 11] = d.rdns_updated_at;
+    v[o + 12] = d.is_unavailable;
+    v[o + 13] = d.is_management;
+    v[o + 14] = d.purpose;
+    v[o + 15] = d.description;
+    v[o + 16] = now;
+    v[o + 17] = now;
     this.refer(spaceId, null, d.vlan_id, d.customer_id, d.service_id, d.device_id);
-    this.record('ip', ipKey(this.plan, { space_id: spaceId, address_text: text }), values);
+    this.record('ip', ipKey(this.plan, { space_id: spaceId, address_text: text }), id, image(v, o, IP_IMAGE_AT));
+    b.end();
     if (leafIsExisting && !this.ipLeaves.has(leafId)) this.ipLeaves.set(leafId, getSubnet(this.plan, leafId).prefix_len);
     return id;
   }
