@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
-import { openApp, screenshot, type App, type Browser } from '../support/browser';
+import { openApp, screenshot, type App, type Browser, showScreen, clearToasts as clearAllToasts } from '../support/browser';
 
 let app: App;
 let browser: Browser;
@@ -16,16 +16,9 @@ let page: Page;
 
 const engine = <M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> => app.call(method, args);
 
-async function nav(label: string): Promise<void> {
-  await page.locator('nav[aria-label="Screens"] button', { hasText: label }).click();
-}
+const nav = (label: string) => showScreen(page, label);
 
-async function clearToasts(): Promise<void> {
-  await page.evaluate(() => {
-    const s = (window as unknown as { __fluxplan: { getState(): { toasts: Array<{ id: number }>; dismiss(id: number): void } } }).__fluxplan.getState();
-    for (const t of s.toasts) s.dismiss(t.id);
-  });
-}
+const clearToasts = () => clearAllToasts(page);
 
 async function idle(): Promise<void> {
   await page.waitForFunction(() => !(window as unknown as { __fluxplan: { getState(): { busy: boolean } } }).__fluxplan.getState().busy);

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodArgs, MethodName, MethodResult } from '../../shared/api/contract';
-import { openApp, screenshot, type App, type Browser, type Served } from '../support/browser';
+import { openApp, screenshot, type App, type Browser, type Served, showScreen, clearToasts as clearAllToasts } from '../support/browser';
 
 const TOKEN = 'cf-ui-test-token-5d21e0';
 const ZONE = '100.51.198.in-addr.arpa';
@@ -34,16 +34,9 @@ const records = async () => {
   return Object.fromEntries(state.records['zone-v4']!.map((r) => [r.name, `${r.content}${r.comment ? ` (${r.comment})` : ''}`]));
 };
 
-async function nav(label: string): Promise<void> {
-  await page.locator('nav[aria-label="Screens"] button', { hasText: label }).click();
-}
+const nav = (label: string) => showScreen(page, label);
 
-async function clearToasts(): Promise<void> {
-  await page.evaluate(() => {
-    const s = (window as unknown as { __fluxplan: { getState(): { toasts: Array<{ id: number }>; dismiss(id: number): void } } }).__fluxplan.getState();
-    for (const t of s.toasts) s.dismiss(t.id);
-  });
-}
+const clearToasts = () => clearAllToasts(page);
 
 beforeAll(async () => {
   app = await openApp();

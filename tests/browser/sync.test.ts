@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { menuTemplate } from '../../electron/main/menu';
-import { builtRenderer, callerOf, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import { builtRenderer, callerOf, openBrowser, screenshot, serveFreshPlan, type Browser, type Served, clearToasts as clearAllToasts } from '../support/browser';
 import { tempDir } from '../support/plan';
 import { planImage, Planner, startTenant, tenantChangesets, tokenFile } from '../sync-helpers';
 
@@ -37,12 +37,7 @@ const dialog = () => page.getByTestId('sync-dialog');
 /** A button of the dialog's footer (the header has its own Close). */
 const footerButton = (name: string) => dialog().locator('footer').getByRole('button', { name, exact: true });
 
-async function clearToasts(p: Page = page): Promise<void> {
-  await p.evaluate(() => {
-    const s = (window as unknown as { __fluxplan: { getState(): { toasts: Array<{ id: number }>; dismiss(id: number): void } } }).__fluxplan.getState();
-    for (const t of s.toasts) s.dismiss(t.id);
-  });
-}
+const clearToasts = (p: Page = page) => clearAllToasts(p);
 
 /** The subnet of a plan file as `tree --json` shows it. */
 function subnetIn(file: string, cidr: string): Record<string, unknown> | undefined {

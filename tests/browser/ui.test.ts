@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Reply } from '../../shared/api/contract';
-import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served } from '../support/browser';
+import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served, showScreen } from '../support/browser';
 
 let served: Served;
 let browser: Browser;
@@ -46,9 +46,7 @@ async function blur(): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
 
-async function nav(label: string): Promise<void> {
-  await page.locator('nav[aria-label="Screens"] button', { hasText: label }).click();
-}
+const nav = (label: string) => showScreen(page, label);
 
 async function fit(): Promise<void> {
   await page.getByRole('button', { name: 'Fit' }).click();

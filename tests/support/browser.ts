@@ -142,3 +142,16 @@ export async function openApp(): Promise<App> {
     },
   };
 }
+
+/** Opens a screen from the side navigation. */
+export async function showScreen(page: Page, label: string): Promise<void> {
+  await page.locator('nav[aria-label="Screens"] button', { hasText: label }).click();
+}
+
+/** Dismisses every toast (for steady screenshots and unambiguous text). */
+export async function clearToasts(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const s = (window as unknown as { __fluxplan: { getState(): { toasts: Array<{ id: number }>; dismiss(id: number): void } } }).__fluxplan.getState();
+    for (const t of s.toasts) s.dismiss(t.id);
+  });
+}
