@@ -35,7 +35,8 @@ try {
     // With LIVE=1: what is still reachable at each phase change (a full collection first; slower).
     if (process.env.LIVE) {
       (globalThis as { gc?: () => void }).gc?.();
-      console.log(`  live heap ${mb(process.memoryUsage().heapUsed)} MB`);
+      const live = process.memoryUsage();
+      console.log(`  live heap ${mb(live.heapUsed)} MB, external ${mb(live.external + live.arrayBuffers)} MB`);
     }
     const now = performance.now();
     console.log(`${phase.padEnd(9)} ${((now - at) / 1000).toFixed(2).padStart(6)} s   then rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB, external ${mb(m.external + m.arrayBuffers)} MB`);

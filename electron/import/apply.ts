@@ -11,43 +11,52 @@ import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { BulkWriter, type BulkParent } from '../tree/bulk';
 import { getIp, getSubnet, insertIp, insertSubnet, updateIp, updateSubnet, type IpData, type SubnetData } from '../tree/rows';
-import type { Group, IpFinal, IpItem, Node, Planner, SubnetFinal, WritePlan } from './planner';
+import type { Interner } from './cells';
+import type { Texts } from './texts';
+import type { Group, Planner, WritePlan } from './planner';
+import { CLEAR, IP_MANAGEMENT, IP_PARKED, NONE, type IpItems, type Nodes } from './tree-nodes';
 
 export type WriterKind = 'rows' | 'bulk';
 
-/** Catalog keys to ids, created entries included. */
+/** Catalog keys (interned numbers) to ids, created entries included. */
 class Ids {
-  private readonly caches = new Map<string, Map<string, number | null>>();
-  constructor(private readonly plan: Plan) {}
-  private lookup(sql: string, key: string, ...args: unknown[]): number | null {
-    let cache = this.caches.get(sql);
+  private readonly caches = new Map<string, Map<number, number | null>>();
+  constructor(
+    private readonly plan: Plan,
+    private readonly strings: Interner,
+  ) {}
+  private lookup(what: string, key: number, sql: string, args: (text: string) => unknown[]): number | null {
+    if (key === NONE) return null;
+    let cache = this.caches.get(what);
     if (!cache) {
       cache = new Map();
-      this.caches.set(sql, cache);
+      this.caches.set(what, cache);
     }
     let v = cache.get(key);
     if (v === undefined) {
-      v = (this.plan.q(sql).get(...args) as { id: number } | undefined)?.id ?? null;
+      const text = this.strings.at(key);
+      v = (this.plan.q(sql).get(...args(text)) as { id: number } | undefined)?.id ?? null;
+      if (v === null) throw new FluxError('INTERNAL', `${what} ${text.replace('\u0000', ', VID ')} is missing after the import created its catalog entries`);
       cache.set(key, v);
     }
     return v;
   }
-  private must(what: string, v: number | null): number {
-    if (v === null) throw new FluxError('INTERNAL', `${what} is missing after the import created its catalog entries`);
-    return v;
-  }
-  space = (name: string) => this.must(`space ${name}`, this.lookup('SELECT id FROM spaces WHERE name = ?', name, name));
-  location = (code: string | null) => (code === null ? null : this.must(`location ${code}`, this.lookup('SELECT id FROM locations WHERE code = ?', code, code)));
-  customer = (ref: string | null) => (ref === null ? null : this.must(`customer ${ref}`, this.lookup('SELECT id FROM customers WHERE ref = ?', ref, ref)));
-  service = (ref: string | null) => (ref === null ? null : this.must(`service ${ref}`, this.lookup('SELECT id FROM services WHERE ref = ?', ref, ref)));
-  device = (name: string | null) => (name === null ? null : this.must(`device ${name}`, this.lookup('SELECT id FROM devices WHERE name = ?', name, name)));
-  vlan = (key: string | null): number | null => {
-    if (key === null) return null;
-    if (key.startsWith('#')) return Number(key.slice(1));
-    const at = key.indexOf('\u0000');
-    const code = key.slice(0, at);
-    const vid = Number(key.slice(at + 1));
-    return this.must(`VLAN ${vid} at ${code}`, this.lookup('SELECT v.id FROM vlans v JOIN locations l ON l.id = v.location_id WHERE l.code = ? AND v.vid = ?', key, code, vid));
+  /** Interned number of a key the catalog step names as text. */
+  key = (text: string | null) => (text === null ? NONE : this.strings.id(text));
+  space = (name: string) => this.lookup('space', this.strings.id(name), 'SELECT id FROM spaces WHERE name = ?', (t) => [t])!;
+  location = (key: number) => this.lookup('location', key, 'SELECT id FROM locations WHERE code = ?', (t) => [t]);
+  customer = (key: number) => this.lookup('customer', key, 'SELECT id FROM customers WHERE ref = ?', (t) => [t]);
+  service = (key: number) => this.lookup('service', key, 'SELECT id FROM services WHERE ref = ?', (t) => [t]);
+  device = (key: number) => this.lookup('device', key, 'SELECT id FROM devices WHERE name = ?', (t) => [t]);
+  /** "#ID" (an existing row's VLAN) or "LOCATION\0VID". */
+  vlan = (key: number): number | null => {
+    if (key === NONE) return null;
+    const text = this.strings.at(key);
+    if (text.startsWith('#')) return Number(text.slice(1));
+    return this.lookup('VLAN', key, 'SELECT v.id FROM vlans v JOIN locations l ON l.id = v.location_id WHERE l.code = ? AND v.vid = ?', (t) => {
+      const at = t.indexOf('\u0000');
+      return [t.slice(0, at), Number(t.slice(at + 1))];
+    });
   };
 }
 
@@ -62,10 +71,10 @@ function createCatalog(plan: Plan, planner: Planner): void {
   for (const s of [...n.spaces].sort()) addSpace(plan, s);
   for (const l of [...n.locations].sort()) addLocation(plan, l);
   for (const c of [...n.customers].sort()) addCustomer(plan, c);
-  const ids = new Ids(plan);
+  const ids = new Ids(plan, planner.strings);
   for (const [d, loc] of [...n.devices].sort(([a], [b]) => (a < b ? -1 : 1))) addDevice(plan, d, loc ?? undefined);
   for (const [s, v] of [...n.services].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    insertRow(plan, 'service', { ref: s, customer_id: ids.customer(v.customer), product_id: null, device_id: ids.device(v.device), status: 'active' });
+    insertRow(plan, 'service', { ref: s, customer_id: ids.customer(ids.key(v.customer)), product_id: null, device_id: ids.device(ids.key(v.device)), status: 'active' });
   }
   for (const [k, name] of [...n.vlans].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const [code, vid] = k.split('\u0000') as [string, string];
@@ -73,32 +82,33 @@ function createCatalog(plan: Plan, planner: Planner): void {
   }
 }
 
-function subnetData(ids: Ids, f: SubnetFinal): SubnetData {
+function subnetData(ids: Ids, texts: Texts, N: Nodes, n: number): SubnetData {
   return {
-    location_id: ids.location(f.location),
-    vlan_id: ids.vlan(f.vlan),
-    allocation_status: f.status,
-    is_unavailable: f.parked,
-    is_ip_pool: f.pool,
-    customer_id: ids.customer(f.customer),
-    service_id: ids.service(f.service),
-    device_id: ids.device(f.device),
-    description: f.description,
+    location_id: ids.location(N.location[n]!),
+    vlan_id: ids.vlan(N.vlan[n]!),
+    allocation_status: N.status(n),
+    is_unavailable: N.parked[n] as 0 | 1,
+    is_ip_pool: N.pool[n] as 0 | 1,
+    customer_id: ids.customer(N.customer[n]!),
+    service_id: ids.service(N.service[n]!),
+    device_id: ids.device(N.device[n]!),
+    description: texts.get(N.description[n]!),
   };
 }
 
-function ipData(ids: Ids, f: IpFinal): IpData {
+function ipData(ids: Ids, strings: Interner, texts: Texts, I: IpItems, i: number): IpData {
+  const text = (key: number) => (key === NONE ? null : strings.at(key));
   return {
-    customer_id: ids.customer(f.customer),
-    service_id: ids.service(f.service),
-    device_id: ids.device(f.device),
-    vlan_id: ids.vlan(f.vlan),
-    rdns: f.rdns,
-    rdns_updated_at: f.rdns_updated_at,
-    is_unavailable: f.parked,
-    is_management: f.management,
-    purpose: f.purpose,
-    description: f.description,
+    customer_id: ids.customer(I.customer[i]!),
+    service_id: ids.service(I.service[i]!),
+    device_id: ids.device(I.device[i]!),
+    vlan_id: ids.vlan(I.vlan[i]!),
+    rdns: texts.get(I.rdns[i]!),
+    rdns_updated_at: text(I.rdnsUpdatedAt[i]!),
+    is_unavailable: I.has(i, IP_PARKED) ? 1 : 0,
+    is_management: I.has(i, IP_MANAGEMENT) ? 1 : 0,
+    purpose: text(I.purpose[i]!),
+    description: texts.get(I.description[i]!),
   };
 }
 
@@ -114,57 +124,63 @@ export function applyWrites(plan: Plan, planner: Planner, w: WritePlan, writer: 
     if ((++written & 4095) === 0) hooks.tick?.(written);
   };
   createCatalog(plan, planner);
-  const ids = new Ids(plan);
-  const prefix = (n: Node) => ({ version: n.group.version, net: n.net, len: n.len });
+  const ids = new Ids(plan, planner.strings);
+  const N = planner.nodes;
+  const I = planner.ips;
+  const groupOf = (n: number) => planner.groups[N.group[n]!]!;
+  const prefix = (n: number) => ({ version: N.version(n), net: N.net[n]!, len: N.len[n]! });
 
   for (const step of w.phase1) {
     const n = step.node;
-    const data = subnetData(ids, n.final!);
-    if (n.isNew) {
-      const parent = getSubnet(plan, n.parent!.id);
-      const row = insertSubnet(plan, { space_id: spaceOf(ids, n.group), prefix: prefix(n), parent }, step.asLeaf ? { ...data, allocation_status: 'unallocated' } : data);
-      n.id = row.id;
+    const data = subnetData(ids, planner.texts, N, n);
+    if (N.isNew(n)) {
+      const parent = getSubnet(plan, N.id[N.parent[n]!]!);
+      const row = insertSubnet(plan, { space_id: spaceOf(ids, groupOf(n)), prefix: prefix(n), parent }, step.asLeaf ? { ...data, allocation_status: 'unallocated' } : data);
+      N.id[n] = row.id;
       if (step.thenSubdivide) updateSubnet(plan, row, { allocation_status: 'subdivided' });
     } else {
-      updateSubnet(plan, getSubnet(plan, n.id), data);
+      updateSubnet(plan, getSubnet(plan, N.id[n]!), data);
     }
     tick();
   }
 
   const bulk = writer === 'bulk' ? new BulkWriter(plan) : null;
+  /** What new parents' children inherit, until their second half is written. */
+  const parents = new Map<number, BulkParent>();
   for (const n of w.phase2) {
-    const data = subnetData(ids, n.final!);
-    const space = spaceOf(ids, n.group);
+    const data = subnetData(ids, planner.texts, N, n);
+    const space = spaceOf(ids, groupOf(n));
+    const p = N.parent[n]!;
     if (bulk) {
-      const p = n.parent;
-      const parent: BulkParent | number | null = p === null ? null : p.isNew ? p.written! : p.id;
-      const out = bulk.subnet(space, prefix(n), parent, data, n.clear);
-      n.id = out.id;
-      // What children inherit; a leaf has none.
-      if (n.lo) n.written = out;
+      const parent: BulkParent | number | null = p === NONE ? null : N.isNew(p) ? parents.get(p)! : N.id[p]!;
+      const out = bulk.subnet(space, prefix(n), parent, data, N.has(n, CLEAR) ? 1 : 0);
+      N.id[n] = out.id;
+      if (N.lo[n] !== NONE) parents.set(n, out);
+      if (p !== NONE && N.hi[p] === n) parents.delete(p);
     } else {
-      const parent = n.parent === null ? null : getSubnet(plan, n.parent.id);
-      n.id = insertSubnet(plan, { space_id: space, prefix: prefix(n), parent }, data).id;
+      const parent = p === NONE ? null : getSubnet(plan, N.id[p]!);
+      N.id[n] = insertSubnet(plan, { space_id: space, prefix: prefix(n), parent }, data).id;
     }
     tick();
   }
   bulk?.flush();
 
   for (const n of w.phase3) {
-    updateSubnet(plan, getSubnet(plan, n.id), { ...subnetData(ids, n.final!), parent_id: n.parent!.id });
+    updateSubnet(plan, getSubnet(plan, N.id[n]!), { ...subnetData(ids, planner.texts, N, n), parent_id: N.id[N.parent[n]!]! });
     tick();
   }
 
-  for (const item of w.ipUpdates) {
-    updateIp(plan, getIp(plan, item.existing!.id), ipData(ids, item.final!));
+  for (const i of w.ipUpdates) {
+    updateIp(plan, getIp(plan, I.existing(i)!.id), ipData(ids, planner.strings, planner.texts, I, i));
     tick();
   }
 
-  for (const item of w.ipInserts) {
-    const g = item.leaf.group;
-    const data = ipData(ids, item.final!);
-    const text = formatAddress(g.version, item.net);
-    if (bulk) bulk.ip(spaceOf(ids, g), g.version, item.net, text, item.leaf.id, data, !item.leaf.isNew);
+  for (const i of w.ipInserts) {
+    const leaf = I.leaf[i]!;
+    const g = groupOf(leaf);
+    const data = ipData(ids, planner.strings, planner.texts, I, i);
+    const text = formatAddress(g.version, I.net[i]!);
+    if (bulk) bulk.ip(spaceOf(ids, g), g.version, I.net[i]!, text, N.id[leaf]!, data, !N.isNew(leaf));
     else insertIp(plan, spaceOf(ids, g), text, data);
     tick();
   }
@@ -172,5 +188,3 @@ export function applyWrites(plan: Plan, planner: Planner, w: WritePlan, writer: 
   hooks.tick?.(written);
   return written;
 }
-
-export type { IpItem };

@@ -67,14 +67,27 @@ export interface FileRow {
   purpose: string | null | undefined;
 }
 
-/** Repeated values (customer IDs, locations, VLANs) share one string instead of one per row. */
+/**
+ * Repeated values (customer IDs, locations, VLANs) share one string instead of one per row, and have a
+ * number: the import's tables keep that number instead of a reference.
+ */
 export class Interner {
-  private readonly seen = new Map<string, string>();
+  private readonly ids = new Map<string, number>();
+  private readonly list: string[] = [];
   get(s: string): string {
-    const known = this.seen.get(s);
-    if (known !== undefined) return known;
-    this.seen.set(s, s);
-    return s;
+    return this.list[this.id(s)]!;
+  }
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(s, id);
+      this.list.push(s);
+    }
+    return id;
+  }
+  at(id: number): string {
+    return this.list[id]!;
   }
 }
 

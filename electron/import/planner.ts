@@ -4,133 +4,56 @@
  * free leaf carves it down, over existing roots it becomes their parent), where each address lands, and
  * every row that cannot be imported with the reason. The result is a list of writes in a fixed order
  * that both writers (row by row, or bulk) carry out identically.
+ *
+ * Rows, subnets and addresses are indexes into column tables (file-rows.ts, tree-nodes.ts); catalog
+ * keys are interned string numbers, where NONE (and a row's EMPTY, the same -1) is null.
  */
 import { addressKey, formatAddress, formatCidr, halves, keyValue, lastAddress, maskOf, type IpVersion } from '../../shared/cidr';
 import { FluxError } from '../../shared/errors';
-import type { StatusTarget } from '../../shared/import/fields';
 import type { Plan } from '../plan';
-import type { BulkParent } from '../tree/bulk';
-import { hasData, ipsWhere, leafHolding, subnetsWhere, type AllocationStatus, type IpRow, type SubnetRow } from '../tree/rows';
-import type { FileRow, Problem, RowCode, VlanCell } from './cells';
-
-/** One subnet of the tree the import touches: an existing row, a row of the file, or a half made by carving. */
-export class Node {
-  row: FileRow | null = null;
-  lo: Node | null = null;
-  hi: Node | null = null;
-  /** An existing leaf this import subdivides. */
-  carved = false;
-  /** An existing root that gets a parent (a new subnet was added over it). */
-  reparent = false;
-  /** An existing leaf with IP records: carved the way `subnet add` carves, so the records follow. */
-  ipHolder = false;
-  /** New IP records land in this leaf. */
-  hasIps = false;
-  final: SubnetFinal | null = null;
-  changed = false;
-  clear: 0 | 1 = 1;
-  id: number;
-  /** Bulk writer: what this new subnet's children inherit. */
-  written: BulkParent | null = null;
-  effLoc: string | null | undefined = undefined;
-
-  constructor(
-    readonly group: Group,
-    readonly net: bigint,
-    readonly len: number,
-    public parent: Node | null,
-    readonly existing: SubnetRow | null,
-  ) {
-    this.id = existing?.id ?? 0;
-  }
-
-  /** The last address of the block (computed: most nodes never need it). */
-  get last(): bigint {
-    return lastAddress({ version: this.group.version, net: this.net, len: this.len });
-  }
-
-  get version(): IpVersion {
-    return this.group.version;
-  }
-
-  get cidr(): string {
-    return this.existing?.cidr ?? formatCidr({ version: this.group.version, net: this.net, len: this.len });
-  }
-
-  get isNew(): boolean {
-    return this.existing === null;
-  }
-}
+import { hasData, ipsWhere, leafHolding, subnetsWhere, type AllocationStatus, type SubnetRow } from '../tree/rows';
+import type { Interner, Problem, RowCode } from './cells';
+import { ABSENT, EMPTY, type FileRows } from './file-rows';
+import type { Texts } from './texts';
+import { CARVED, CHANGED, CLEAR, EXISTING, FINAL, HAS_IPS, IP_HOLDER, IP_MANAGEMENT, IP_PARKED, IpItems, NONE, Nodes, REPARENT } from './tree-nodes';
 
 /** The nodes from a root down to where the sweep is, with their last addresses. */
 class Path {
-  private readonly nodes: Node[] = [];
+  private readonly nodes: number[] = [];
   private readonly lasts: bigint[] = [];
-  push(n: Node): void {
+  constructor(private readonly tree: Nodes) {}
+  push(n: number): void {
     this.nodes.push(n);
-    this.lasts.push(n.last);
+    this.lasts.push(this.tree.last(n));
   }
-  /** Drops the nodes that end before `value`; returns the deepest one left. */
-  upTo(value: bigint): Node | undefined {
+  /** Drops the nodes that end before `value`; returns the deepest one left, or NONE. */
+  upTo(value: bigint): number {
     while (this.lasts.length && value > this.lasts[this.lasts.length - 1]!) {
       this.nodes.pop();
       this.lasts.pop();
     }
-    return this.nodes[this.nodes.length - 1];
+    return this.nodes.length ? this.nodes[this.nodes.length - 1]! : NONE;
   }
 }
 
-export interface SubnetFinal {
-  status: AllocationStatus;
-  parked: 0 | 1;
-  pool: 0 | 1;
-  location: string | null;
-  /** "LOCATION\0VID" for a VLAN found or created at a location; "#ID" for an existing row's VLAN kept as it is. */
-  vlan: string | null;
-  customer: string | null;
-  service: string | null;
-  device: string | null;
-  description: string | null;
-}
-
-export interface IpFinal {
-  customer: string | null;
-  service: string | null;
-  device: string | null;
-  vlan: string | null;
-  rdns: string | null;
-  rdns_updated_at: string | null;
-  parked: 0 | 1;
-  management: 0 | 1;
-  purpose: string | null;
-  description: string | null;
-}
-
-export interface IpItem {
-  /** The file row; dropped (null) once the writes are worked out, to free memory before writing. */
-  row: FileRow | null;
-  net: bigint;
-  existing: IpRow | null;
-  /** The leaf the address lies in once the import's subnets exist. */
-  leaf: Node;
-  final: IpFinal | null;
-  changed: boolean;
-}
-
 export interface Group {
+  /** Its place in Planner.groups (what a node's `group` holds). */
+  index: number;
   space: string;
   spaceId: number | null;
   version: IpVersion;
-  subnets: FileRow[];
-  ips: FileRow[];
+  /** Row indexes, sorted by network. */
+  subnets: number[];
+  ips: number[];
   /** The plan already has subnets (or IP records) in this space and family: look them up. */
   dbRows: boolean;
   dbIps: boolean;
-  newRoots: Node[];
+  newRoots: number[];
 }
 
 export interface RowError {
-  row: FileRow;
+  /** Index in the file's rows. */
+  row: number;
   field: Problem['field'];
   code: RowCode;
   message: string;
@@ -138,7 +61,7 @@ export interface RowError {
 }
 
 export interface RowWarning {
-  row: FileRow;
+  row: number;
   field: Problem['field'];
   code: string;
   message: string;
@@ -156,19 +79,21 @@ export interface CatalogNeeds {
   services: Map<string, { customer: string | null; device: string | null }>;
 }
 
-/** The writes in the order both writers carry them out. */
+/** The writes in the order both writers carry them out (node and address indexes). */
 export interface WritePlan {
   /** Existing subnets changed in place, and subtrees carved out of leaves that hold IP records (pre-order). */
-  phase1: Array<{ node: Node; asLeaf?: boolean; thenSubdivide?: boolean }>;
+  phase1: Array<{ node: number; asLeaf?: boolean; thenSubdivide?: boolean }>;
   /** New subnets, parents first. */
-  phase2: Node[];
+  phase2: number[];
   /** Existing roots that a new subnet now holds. */
-  phase3: Node[];
-  ipUpdates: IpItem[];
-  ipInserts: IpItem[];
+  phase3: number[];
+  ipUpdates: number[];
+  ipInserts: number[];
 }
 
 const key = (loc: string, vid: number) => `${loc}\u0000${vid}`;
+/** A number for (interned location, interned VLAN name) or (interned location, VID) pairs. */
+const pair = (a: number, b: number) => a * 67108864 + b;
 
 type Intent = 'hard' | 'soft' | 'pool' | 'free';
 
@@ -211,7 +136,6 @@ class Names {
 export interface PlanOptions {
   /** Called every few thousand rows with how many were checked; throws to cancel. */
   tick?: (checked: number) => void;
-  /** Synthetic subnet rows (covering subnets to create) are numbered after the file's rows. */
   now: string;
 }
 
@@ -223,23 +147,39 @@ export interface PlanOptions {
 export class Planner {
   readonly errors: RowError[] = [];
   readonly warnings: RowWarning[] = [];
-  readonly failed = new Set<FileRow>();
-  readonly ipItems: IpItem[] = [];
-  /** Existing rows loaded into the plan of the tree, by id. */
-  private readonly loaded = new Map<number, Node>();
-  /** Where emission starts: new roots and existing rows reached by a lookup, in the order the sweep met them. */
-  private readonly entries: Node[] = [];
-  readonly names: Names;
   readonly groups: Group[] = [];
+  readonly nodes = new Nodes(this.groups);
+  readonly ips = new IpItems();
+  readonly strings: Interner;
+  readonly texts: Texts;
+  readonly names: Names;
   /** Addresses outside every subnet: the covering subnets a --create-subnets pass adds. */
-  readonly covering = new Map<string, { space: string; version: IpVersion; net: bigint; len: number; row: FileRow }>();
+  readonly covering = new Map<string, { space: string; version: IpVersion; net: bigint; len: number; row: number }>();
+  readonly needs: CatalogNeeds = { spaces: new Set(), locations: new Set(), vlans: new Map(), customers: new Set(), devices: new Map(), services: new Map() };
+  sheetNames: string[] = [];
   checked = 0;
+  /** 1 for each file row that failed. */
+  private failed: Uint8Array;
+  /** Existing rows loaded into the plan of the tree: id to node. */
+  private readonly loaded = new Map<number, number>();
+  /** Where emission starts: new roots and existing rows reached by a lookup, in the order the sweep met them. */
+  private readonly entries: number[] = [];
+  /** VLAN names the file gives with their VID ("web (102)"), per location: a bare "web" elsewhere resolves through them. */
+  private readonly fileVlanNames = new Map<number, number>();
+  /** (location, VID) to the interned VLAN key and whether the plan has that VLAN. */
+  private readonly vlanKeys = new Map<number, { key: number; known: boolean }>();
+  /** What `links` worked out: customer, service and device. */
+  private linked = { customer: NONE, service: NONE, device: NONE };
   private readonly stmt;
 
   constructor(
     private readonly plan: Plan,
+    private rows: FileRows,
     private readonly options: PlanOptions,
   ) {
+    this.strings = rows.strings;
+    this.texts = rows.texts;
+    this.failed = new Uint8Array(rows.length);
     this.names = new Names(plan);
     this.stmt = {
       exact: subnetsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND net = ? AND prefix_len = ?'),
@@ -252,8 +192,17 @@ export class Planner {
     };
   }
 
-  private error(row: FileRow, field: Problem['field'], code: RowCode, message: string, suggestion?: string): void {
-    this.failed.add(row);
+  /** An interned number for a catalog key read from the plan. */
+  private sid(s: string | null): number {
+    return s === null ? NONE : this.strings.id(s);
+  }
+
+  private str(id: number): string | null {
+    return id < 0 ? null : this.strings.at(id);
+  }
+
+  private error(row: number, field: Problem['field'], code: RowCode, message: string, suggestion?: string): void {
+    this.failed[row] = 1;
     this.errors.push(suggestion === undefined ? { row, field, code, message } : { row, field, code, message, suggestion });
   }
 
@@ -263,44 +212,49 @@ export class Planner {
   }
 
   /** Sorts rows into (space, family) groups, parents before children, in file order among equals. */
-  group(rows: FileRow[]): void {
+  group(rows: Iterable<number>): void {
+    const R = this.rows;
     const byKey = new Map<string, Group>();
     for (const r of rows) {
-      const k = `${r.space}\u0000${r.version}`;
+      const version = R.version(r);
+      const k = `${R.space[r]}:${version}`;
       let g = byKey.get(k);
       if (!g) {
-        const spaceId = this.names.spaceId(r.space);
+        const space = this.strings.at(R.space[r]!);
+        const spaceId = this.names.spaceId(space);
         g = {
-          space: r.space,
+          index: 0,
+          space,
           spaceId,
-          version: r.version,
+          version,
           subnets: [],
           ips: [],
-          dbRows: spaceId !== null && !!this.stmt.anyRow.get(spaceId, r.version),
-          dbIps: spaceId !== null && !!this.stmt.anyIp.get(spaceId, r.version),
+          dbRows: spaceId !== null && !!this.stmt.anyRow.get(spaceId, version),
+          dbIps: spaceId !== null && !!this.stmt.anyIp.get(spaceId, version),
           newRoots: [],
         };
         byKey.set(k, g);
         this.groups.push(g);
       }
-      (r.ip ? g.ips : g.subnets).push(r);
+      (R.ip(r) ? g.ips : g.subnets).push(r);
     }
     // Array.prototype.sort is stable: rows that sort equal stay in file order.
-    const order = (a: FileRow, b: FileRow) => (a.net < b.net ? -1 : a.net > b.net ? 1 : a.len - b.len);
+    const net = R.net;
+    const len = R.len;
     for (const g of this.groups) {
-      g.subnets.sort(order);
-      g.ips.sort((a, b) => (a.net < b.net ? -1 : a.net > b.net ? 1 : 0));
+      g.subnets.sort((a, b) => (net[a]! < net[b]! ? -1 : net[a]! > net[b]! ? 1 : len[a]! - len[b]!));
+      g.ips.sort((a, b) => (net[a]! < net[b]! ? -1 : net[a]! > net[b]! ? 1 : 0));
     }
     this.groups.sort((a, b) => (a.space < b.space ? -1 : a.space > b.space ? 1 : a.version - b.version));
+    this.groups.forEach((g, i) => (g.index = i));
   }
 
   // ------------------------------------------------------------ subnets
 
-  private load(row: SubnetRow, entry: boolean): Node {
+  private load(row: SubnetRow, entry: boolean): number {
     let n = this.loaded.get(row.id);
-    if (!n) {
-      const g = this.groupOf(row);
-      n = new Node(g, keyValue(row.net), row.prefix_len, null, row);
+    if (n === undefined) {
+      n = this.nodes.add(this.groupOf(row).index, keyValue(row.net), row.prefix_len, NONE, row);
       this.loaded.set(row.id, n);
       if (entry) this.entries.push(n);
     }
@@ -321,148 +275,167 @@ export class Planner {
     return g.dbRows ? leafHolding(this.plan, g.spaceId!, g.version, addressKey(g.version, value)) : undefined;
   }
 
-  /** The existing row a loaded node's parent is (loaded on demand), for inherited values. */
-  parentOf(n: Node): Node | null {
-    if (n.parent) return n.parent;
-    const pid = n.existing?.parent_id ?? null;
-    if (pid === null) return null;
+  /** The parent of a node; an existing row's parent is loaded on demand, for inherited values. */
+  private parentOf(n: number): number {
+    const N = this.nodes;
+    if (N.parent[n] !== NONE) return N.parent[n]!;
+    const pid = N.existing(n)?.parent_id ?? null;
+    if (pid === null) return NONE;
     const row = this.stmt.byId.get(pid);
-    if (!row) return null;
-    n.parent = this.load(row, false);
-    return n.parent;
+    if (!row) return NONE;
+    const p = this.load(row, false);
+    N.parent[n] = p;
+    return p;
   }
 
-  intentOf(n: Node): Intent {
-    const r = n.row;
-    const ex = n.existing;
-    if (r) {
-      if (this.poolOf(n)) return 'pool';
-      const s = r.status;
-      if (s === 'allocated') return 'hard';
-      if (s === 'active') return 'soft';
-      if (s === 'reserved') return linked(r) ? 'soft' : 'free';
-      if (s === 'free' || s === 'container' || s === 'parked') return 'free';
-      if (linked(r)) return 'soft';
-      if (s === undefined && ex) return ex.allocation_status === 'allocated' ? 'hard' : 'free';
-      return 'free';
-    }
+  private rowIntent(r: number, ex: SubnetRow | null): Intent {
+    if (this.rowPool(r, ex)) return 'pool';
+    const s = this.rows.status(r);
+    if (s === 'allocated') return 'hard';
+    if (s === 'active') return 'soft';
+    if (s === 'reserved') return this.linkedRow(r) ? 'soft' : 'free';
+    if (s === 'free' || s === 'container' || s === 'parked') return 'free';
+    if (this.linkedRow(r)) return 'soft';
+    if (s === undefined && ex) return ex.allocation_status === 'allocated' ? 'hard' : 'free';
+    return 'free';
+  }
+
+  private intentOf(n: number): Intent {
+    const r = this.nodes.row[n]!;
+    const ex = this.nodes.existing(n);
+    if (r !== NONE) return this.rowIntent(r, ex);
     if (ex) return ex.is_ip_pool ? 'pool' : ex.allocation_status === 'allocated' ? 'hard' : 'free';
     return 'free';
   }
 
-  private poolOf(n: Node): boolean {
-    const r = n.row;
-    if (r) {
-      if (r.status === 'pool') return true;
-      if (r.pool !== undefined) return r.pool === true;
-    }
-    return !!n.existing?.is_ip_pool;
+  private rowPool(r: number, ex: SubnetRow | null): boolean {
+    if (this.rows.status(r) === 'pool') return true;
+    const p = this.rows.pool[r]!;
+    if (p !== ABSENT) return p === 1;
+    return !!ex?.is_ip_pool;
+  }
+
+  private poolOf(n: number): boolean {
+    const r = this.nodes.row[n]!;
+    const ex = this.nodes.existing(n);
+    return r !== NONE ? this.rowPool(r, ex) : !!ex?.is_ip_pool;
+  }
+
+  private linkedRow(r: number): boolean {
+    const R = this.rows;
+    return R.customer[r]! >= 0 || R.service[r]! >= 0 || R.device[r]! >= 0;
   }
 
   /** Why a leaf cannot be carved for row r (an allocated subnet or an IP pool), or null. */
-  private blocker(t: Node, r: FileRow): string | null {
+  private blocker(t: number, r: number): string | null {
+    const N = this.nodes;
     const intent = this.intentOf(t);
     if (intent !== 'hard' && intent !== 'pool') return null;
     const what = intent === 'pool' ? 'an IP pool' : 'allocated';
-    if (t.row) return `lies inside ${t.cidr} (${this.where(t.row)}), which is ${what}; only free space can be carved`;
-    const ex = t.existing!;
+    if (N.row[t] !== NONE) return `lies inside ${N.cidr(t)} (${this.where(N.row[t]!)}), which is ${what}; only free space can be carved`;
+    const ex = N.existing(t)!;
     const holder = ex.customer_id !== null ? this.names.customer(ex.customer_id) : null;
     if (intent === 'hard') {
-      const who = holder === null ? '' : holder === r.customer ? ` to the same customer ${holder}` : ` to ${holder}`;
-      return `overlaps ${t.cidr}, which is allocated${who} in the plan; release it first or import the row into another space`;
+      const who = holder === null ? '' : holder === this.rows.text(this.rows.customer, r) ? ` to the same customer ${holder}` : ` to ${holder}`;
+      return `overlaps ${N.cidr(t)}, which is allocated${who} in the plan; release it first or import the row into another space`;
     }
-    return `lies inside ${t.cidr}, which is an IP pool in the plan`;
+    return `lies inside ${N.cidr(t)}, which is an IP pool in the plan`;
   }
 
-  where(r: FileRow): string {
-    return `row ${r.row}${this.sheetNames.length > 1 ? ` of ${this.sheetNames[r.sheet]}` : ''}`;
+  where(r: number): string {
+    return `row ${this.rows.line[r]}${this.sheetNames.length > 1 ? ` of ${this.sheetNames[this.rows.sheet[r]!]}` : ''}`;
   }
 
-  sheetNames: string[] = [];
-
-  private newNode(g: Group, net: bigint, len: number, parent: Node | null): Node {
-    return new Node(g, net, len, parent, null);
+  private rowCidr(r: number): string {
+    return formatCidr({ version: this.rows.version(r), net: this.rows.net[r]!, len: this.rows.len[r]! });
   }
 
-  private carve(t: Node): void {
-    const [a, b] = halves({ version: t.group.version, net: t.net, len: t.len });
-    if (t.existing) {
-      t.carved = true;
-      t.ipHolder = !!this.stmt.holdsIps.get(t.existing.id);
+  private carve(t: number): void {
+    const N = this.nodes;
+    const [a, b] = halves({ version: N.version(t), net: N.net[t]!, len: N.len[t]! });
+    const ex = N.existing(t);
+    if (ex) {
+      N.mark(t, CARVED);
+      if (this.stmt.holdsIps.get(ex.id)) N.mark(t, IP_HOLDER);
     }
-    t.lo = this.newNode(t.group, a.net, a.len, t);
-    t.hi = this.newNode(t.group, b.net, b.len, t);
+    // add() may grow the columns: take the new index first, then store it.
+    const lo = N.add(N.group[t]!, a.net, a.len, t, null);
+    const hi = N.add(N.group[t]!, b.net, b.len, t, null);
+    N.lo[t] = lo;
+    N.hi[t] = hi;
   }
 
   /** A new subnet over existing roots: the halves down to each of them, the rest free (carve.ts `fill`). */
-  private fill(n: Node, covered: Node[]): void {
+  private fill(n: number, covered: number[]): void {
     if (!covered.length) return;
-    const [a, b] = halves({ version: n.group.version, net: n.net, len: n.len });
-    const kids: Node[] = [];
-    for (const h of [a, b]) {
+    const N = this.nodes;
+    const kids: number[] = [];
+    for (const h of halves({ version: N.version(n), net: N.net[n]!, len: N.len[n]! })) {
       const last = lastAddress(h);
-      const inside = covered.filter((c) => c.net >= h.net && c.net <= last);
-      const same = inside.find((c) => c.len === h.len);
-      if (same) {
-        same.parent = n;
-        same.reparent = true;
+      const inside = covered.filter((c) => N.net[c]! >= h.net && N.net[c]! <= last);
+      const same = inside.find((c) => N.len[c] === h.len);
+      if (same !== undefined) {
+        N.parent[same] = n;
+        N.mark(same, REPARENT);
         kids.push(same);
       } else {
-        const k = this.newNode(n.group, h.net, h.len, n);
+        const k = N.add(N.group[n]!, h.net, h.len, n, null);
         this.fill(k, inside);
         kids.push(k);
       }
     }
-    n.lo = kids[0]!;
-    n.hi = kids[1]!;
+    N.lo[n] = kids[0]!;
+    N.hi[n] = kids[1]!;
   }
 
   planSubnets(g: Group): void {
-    const stack = new Path();
-    let prev: FileRow | null = null;
+    const R = this.rows;
+    const stack = new Path(this.nodes);
+    let prev = NONE;
     for (const r of g.subnets) {
       this.tick();
-      if (this.failed.has(r)) continue;
-      if (prev && prev.net === r.net && prev.len === r.len) {
-        this.error(r, 'prefix', 'DUPLICATE', `${formatCidr({ version: g.version, net: r.net, len: r.len })} is already ${this.where(prev)}`);
+      if (this.failed[r]) continue;
+      if (prev !== NONE && R.net[prev] === R.net[r] && R.len[prev] === R.len[r]) {
+        this.error(r, 'prefix', 'DUPLICATE', `${this.rowCidr(r)} is already ${this.where(prev)}`);
         continue;
       }
       prev = r;
-      const t = stack.upTo(r.net) ?? this.enter(g, r, stack);
-      if (!t) continue;
+      const up = stack.upTo(R.net[r]!);
+      const t = up !== NONE ? up : this.enter(g, r, stack);
+      if (t === NONE) continue;
       const node = this.descend(g, stack, t, r);
-      if (node) this.match(node, r);
+      if (node !== NONE) this.match(node, r);
     }
   }
 
   /** The stack is empty: the row lies in an existing row, or is a new root (over existing roots, if any). */
-  private enter(g: Group, r: FileRow, stack: Path): Node | null {
+  private enter(g: Group, r: number, stack: Path): number {
+    const net = this.rows.net[r]!;
+    const len = this.rows.len[r]!;
     if (g.dbRows) {
-      const ex = this.exact(g, r.net, r.len);
+      const ex = this.exact(g, net, len);
       if (ex) {
         const n = this.load(ex, true);
         stack.push(n);
         return n;
       }
-      const leaf = this.leafAt(g, r.net);
-      if (leaf && leaf.prefix_len < r.len) {
+      const leaf = this.leafAt(g, net);
+      if (leaf && leaf.prefix_len < len) {
         const n = this.load(leaf, true);
         stack.push(n);
         return n;
       }
     }
-    const last = lastAddress({ version: g.version, net: r.net, len: r.len });
-    const covered = g.dbRows ? this.stmt.roots.all(g.spaceId, g.version, addressKey(g.version, r.net), addressKey(g.version, last)) : [];
+    const last = lastAddress({ version: g.version, net, len });
+    const covered = g.dbRows ? this.stmt.roots.all(g.spaceId, g.version, addressKey(g.version, net), addressKey(g.version, last)) : [];
     if (covered.length) {
-      const probe = new Node(g, r.net, r.len, null, null);
-      probe.row = r;
-      const intent = this.intentOf(probe);
+      const intent = this.rowIntent(r, null);
       if (intent === 'hard' || intent === 'pool') {
-        this.error(r, 'prefix', 'OVERLAP', `${probe.cidr} would hold ${covered.map((c) => c.cidr).join(', ')} of the plan; ${intent === 'pool' ? 'an IP pool' : 'an allocated subnet'} must be a leaf`);
-        return null;
+        this.error(r, 'prefix', 'OVERLAP', `${this.rowCidr(r)} would hold ${covered.map((c) => c.cidr).join(', ')} of the plan; ${intent === 'pool' ? 'an IP pool' : 'an allocated subnet'} must be a leaf`);
+        return NONE;
       }
     }
-    const n = this.newNode(g, r.net, r.len, null);
+    const n = this.nodes.add(g.index, net, len, NONE, null);
     g.newRoots.push(n);
     this.entries.push(n);
     if (covered.length) this.fill(n, covered.map((c) => this.load(c, false)));
@@ -470,20 +443,23 @@ export class Planner {
     return n;
   }
 
-  private descend(g: Group, stack: Path, from: Node, r: FileRow): Node | null {
+  private descend(g: Group, stack: Path, from: number, r: number): number {
+    const N = this.nodes;
+    const net = this.rows.net[r]!;
+    const len = this.rows.len[r]!;
     let t = from;
     for (;;) {
-      if (t.net === r.net && t.len === r.len) return t;
-      if (t.lo) {
-        t = r.net >= t.hi!.net ? t.hi! : t.lo;
+      if (N.net[t] === net && N.len[t] === len) return t;
+      if (N.lo[t] !== NONE) {
+        t = net >= N.net[N.hi[t]!]! ? N.hi[t]! : N.lo[t]!;
         stack.push(t);
         continue;
       }
-      if (t.existing && t.existing.allocation_status === 'subdivided') {
-        const ex = this.exact(g, r.net, r.len);
-        const next = ex ?? this.leafAt(g, r.net);
-        if (!next || next.prefix_len > r.len || (next.prefix_len === r.len && !ex)) {
-          throw new FluxError('INTERNAL', `the plan's tree has no leaf for ${formatCidr({ version: g.version, net: r.net, len: r.len })} under ${t.cidr}; run fluxplan check`);
+      if (N.existing(t)?.allocation_status === 'subdivided') {
+        const ex = this.exact(g, net, len);
+        const next = ex ?? this.leafAt(g, net);
+        if (!next || next.prefix_len > len || (next.prefix_len === len && !ex)) {
+          throw new FluxError('INTERNAL', `the plan's tree has no leaf for ${this.rowCidr(r)} under ${N.cidr(t)}; run fluxplan check`);
         }
         t = this.load(next, true);
         stack.push(t);
@@ -491,315 +467,394 @@ export class Planner {
       }
       const why = this.blocker(t, r);
       if (why) {
-        this.error(r, 'prefix', 'OVERLAP', `${formatCidr({ version: g.version, net: r.net, len: r.len })} ${why}`);
-        return null;
+        this.error(r, 'prefix', 'OVERLAP', `${this.rowCidr(r)} ${why}`);
+        return NONE;
       }
       this.carve(t);
     }
   }
 
-  private match(n: Node, r: FileRow): void {
-    if (n.row) {
-      this.error(r, 'prefix', 'DUPLICATE', `${n.cidr} is already ${this.where(n.row)}`);
+  private match(n: number, r: number): void {
+    const N = this.nodes;
+    if (N.row[n] !== NONE) {
+      this.error(r, 'prefix', 'DUPLICATE', `${N.cidr(n)} is already ${this.where(N.row[n]!)}`);
       return;
     }
-    const ex = n.existing;
+    const ex = N.existing(n);
     if (ex) {
-      if (ex.allocation_status === 'allocated' && ex.customer_id !== null && r.customer) {
+      const customer = this.rows.text(this.rows.customer, r);
+      if (ex.allocation_status === 'allocated' && ex.customer_id !== null && customer) {
         const holder = this.names.customer(ex.customer_id);
-        if (holder !== r.customer) {
-          this.error(r, 'customer', 'OVERLAP', `${n.cidr} is allocated to ${holder} in the plan, not to ${r.customer}; release it first`);
+        if (holder !== customer) {
+          this.error(r, 'customer', 'OVERLAP', `${N.cidr(n)} is allocated to ${holder} in the plan, not to ${customer}; release it first`);
           return;
         }
       }
-      n.row = r;
+      N.row[n] = r;
       const intent = this.intentOf(n);
       if ((intent === 'hard' || intent === 'pool') && ex.allocation_status === 'subdivided') {
-        n.row = null;
-        this.error(r, 'prefix', 'OVERLAP', `${n.cidr} is subdivided in the plan; ${intent === 'pool' ? 'an IP pool' : 'an allocated subnet'} must be a leaf`);
-        return;
+        N.row[n] = NONE;
+        this.error(r, 'prefix', 'OVERLAP', `${N.cidr(n)} is subdivided in the plan; ${intent === 'pool' ? 'an IP pool' : 'an allocated subnet'} must be a leaf`);
       }
       return;
     }
-    n.row = r;
+    N.row[n] = r;
   }
 
   // ------------------------------------------------------------ addresses
 
   planIps(g: Group): void {
-    const stack = new Path();
+    const R = this.rows;
+    const N = this.nodes;
+    const stack = new Path(N);
     let rootAt = 0;
-    let rootLast = g.newRoots.length ? g.newRoots[0]!.last : -1n;
-    let prev: FileRow | null = null;
+    let rootLast = g.newRoots.length ? N.last(g.newRoots[0]!) : -1n;
+    let prev = NONE;
     for (const r of g.ips) {
       this.tick();
-      if (this.failed.has(r)) continue;
-      const text = () => formatAddress(g.version, r.net);
-      if (prev && prev.net === r.net) {
+      if (this.failed[r]) continue;
+      const net = R.net[r]!;
+      const text = () => formatAddress(g.version, net);
+      if (prev !== NONE && R.net[prev] === net) {
         this.error(r, 'address', 'DUPLICATE', `${text()} is already ${this.where(prev)}`);
         continue;
       }
       prev = r;
-      let t: Node | undefined = stack.upTo(r.net);
-      if (!t) {
-        while (rootAt < g.newRoots.length && rootLast < r.net) {
+      let t = stack.upTo(net);
+      if (t === NONE) {
+        while (rootAt < g.newRoots.length && rootLast < net) {
           rootAt++;
-          if (rootAt < g.newRoots.length) rootLast = g.newRoots[rootAt]!.last;
+          if (rootAt < g.newRoots.length) rootLast = N.last(g.newRoots[rootAt]!);
         }
         const root = g.newRoots[rootAt];
-        if (root && root.net <= r.net) t = root;
+        if (root !== undefined && N.net[root]! <= net) t = root;
         else {
-          const leaf = this.leafAt(g, r.net);
+          const leaf = this.leafAt(g, net);
           if (leaf) t = this.load(leaf, false);
         }
-        if (t) stack.push(t);
+        if (t !== NONE) stack.push(t);
       }
-      while (t) {
-        if (t.lo) {
-          t = r.net >= t.hi!.net ? t.hi! : t.lo;
+      while (t !== NONE) {
+        if (N.lo[t] !== NONE) {
+          t = net >= N.net[N.hi[t]!]! ? N.hi[t]! : N.lo[t]!;
           stack.push(t);
           continue;
         }
-        if (t.existing && t.existing.allocation_status === 'subdivided') {
-          const leaf = this.leafAt(g, r.net);
-          if (!leaf) throw new FluxError('INTERNAL', `the plan's tree has no leaf for ${text()} under ${t.cidr}; run fluxplan check`);
+        if (N.existing(t)?.allocation_status === 'subdivided') {
+          const leaf = this.leafAt(g, net);
+          if (!leaf) throw new FluxError('INTERNAL', `the plan's tree has no leaf for ${text()} under ${N.cidr(t)}; run fluxplan check`);
           t = this.load(leaf, false);
           stack.push(t);
           continue;
         }
         break;
       }
-      const existing = g.dbIps ? this.stmt.ip.get(g.spaceId, g.version, addressKey(g.version, r.net)) : undefined;
-      if (existing && existing.customer_id !== null && r.customer) {
+      const existing = g.dbIps ? this.stmt.ip.get(g.spaceId, g.version, addressKey(g.version, net)) : undefined;
+      const customer = R.text(R.customer, r);
+      if (existing && existing.customer_id !== null && customer) {
         const holder = this.names.customer(existing.customer_id);
-        if (holder !== r.customer) {
-          this.error(r, 'customer', 'OVERLAP', `${text()} is held by ${holder} in the plan, not by ${r.customer}; release it first`);
+        if (holder !== customer) {
+          this.error(r, 'customer', 'OVERLAP', `${text()} is held by ${holder} in the plan, not by ${customer}; release it first`);
           continue;
         }
       }
-      if (!t) {
+      if (t === NONE) {
         const bits = g.version === 4 ? 32 : 128;
-        const len = r.len >= 0 && r.len < bits ? r.len : g.version === 4 ? 24 : 64;
-        const net = r.net & maskOf(g.version, len);
-        const cover = formatCidr({ version: g.version, net, len });
-        this.error(r, 'address', 'IP_OUTSIDE', `${text()} lies outside every subnet of space ${g.space}; add its subnet first (e.g. ${cover}), or import with --create-subnets`, cover);
-        this.covering.set(`${g.space}\u0000${cover}`, { space: g.space, version: g.version, net, len, row: r });
+        const named = R.len[r]!;
+        const len = named >= 0 && named < bits ? named : g.version === 4 ? 24 : 64;
+        const cover = { version: g.version, net: net & maskOf(g.version, len), len };
+        const coverText = formatCidr(cover);
+        this.error(r, 'address', 'IP_OUTSIDE', `${text()} lies outside every subnet of space ${g.space}; add its subnet first (e.g. ${coverText}), or import with --create-subnets`, coverText);
+        this.covering.set(`${g.space}\u0000${coverText}`, { ...cover, space: g.space, row: r });
         continue;
       }
-      if (!existing) t.hasIps = true;
-      this.ipItems.push({ row: r, net: r.net, existing: existing ?? null, leaf: t, final: null, changed: false });
+      if (!existing) N.mark(t, HAS_IPS);
+      this.ips.add(r, net, existing ?? null, t);
     }
   }
 
   // ------------------------------------------------------------ final values
 
   /** The effective location a node ends up with: its own, else its nearest ancestor's. */
-  effLoc(n: Node): string | null {
-    if (n.effLoc !== undefined) return n.effLoc;
-    const own = n.row && n.row.location !== undefined ? n.row.location : n.existing ? this.names.location(n.existing.location_id) : null;
-    let value: string | null;
-    if (own !== null) value = own;
+  private effLoc(n: number): number {
+    const N = this.nodes;
+    const known = N.effLoc(n);
+    if (known !== undefined) return known;
+    const r = N.row[n]!;
+    let value: number;
+    if (r !== NONE && this.rows.location[r] !== ABSENT) value = this.rows.location[r]!;
     else {
-      const p = this.parentOf(n);
-      value = p ? this.effLoc(p) : null;
+      const ex = N.existing(n);
+      value = ex ? this.sid(this.names.location(ex.location_id)) : NONE;
     }
-    n.effLoc = value;
+    if (value === NONE) {
+      const p = this.parentOf(n);
+      value = p !== NONE ? this.effLoc(p) : NONE;
+    }
+    N.setEffLoc(n, value);
     return value;
   }
 
-  readonly needs: CatalogNeeds = { spaces: new Set(), locations: new Set(), vlans: new Map(), customers: new Set(), devices: new Map(), services: new Map() };
-  /** VLAN names the file gives with their VID ("web (102)"), per location: a bare "web" elsewhere resolves through them. */
-  private readonly fileVlanNames = new Map<string, number>();
-
-  private collectVlanNames(row: FileRow, loc: string | null): void {
-    const v = row.vlan;
-    if (v && v.vid !== null && v.name !== null && loc !== null) {
-      const k = `${loc}\u0000${v.name}`;
-      if (!this.fileVlanNames.has(k)) this.fileVlanNames.set(k, v.vid);
+  private collectVlanNames(r: number, loc: number): void {
+    const vid = this.rows.vlanVid[r]!;
+    const name = this.rows.vlanName[r]!;
+    if (vid > 0 && name !== EMPTY && loc !== NONE) {
+      const k = pair(loc, name);
+      if (!this.fileVlanNames.has(k)) this.fileVlanNames.set(k, vid);
     }
   }
 
-  private resolveVlan(row: FileRow, cell: VlanCell, loc: string | null): string | null | false {
-    const label = cell.vid !== null ? (cell.name ? `${cell.name} (${cell.vid})` : String(cell.vid)) : `"${cell.name}"`;
-    if (loc === null) {
-      this.error(row, 'vlan', 'VLAN_NO_LOCATION', `VLAN ${label} needs a location: VLANs live at a location, and neither this row nor a subnet above it has one`);
+  /** The row's VLAN cell at a location: the interned "LOCATION\0VID", or false when it cannot be resolved. */
+  private resolveVlan(r: number, loc: number): number | false {
+    const cellVid = this.rows.vlanVid[r]!;
+    const nameId = this.rows.vlanName[r]!;
+    const name = nameId === EMPTY ? null : this.strings.at(nameId);
+    const label = cellVid > 0 ? (name ? `${name} (${cellVid})` : String(cellVid)) : `"${name}"`;
+    if (loc === NONE) {
+      this.error(r, 'vlan', 'VLAN_NO_LOCATION', `VLAN ${label} needs a location: VLANs live at a location, and neither this row nor a subnet above it has one`);
       return false;
     }
-    let vid = cell.vid;
+    const code = this.strings.at(loc);
+    let vid: number | null = cellVid > 0 ? cellVid : null;
     if (vid === null) {
-      vid = this.fileVlanNames.get(`${loc}\u0000${cell.name}`) ?? this.names.vlanNamed(loc, cell.name!)?.vid ?? null;
+      vid = this.fileVlanNames.get(pair(loc, nameId)) ?? this.names.vlanNamed(code, name!)?.vid ?? null;
       if (vid === null) {
-        this.error(row, 'vlan', 'UNKNOWN_VLAN', `VLAN "${cell.name}" is not known at ${loc}; give its VID (e.g. "${cell.name} (102)")`);
+        this.error(r, 'vlan', 'UNKNOWN_VLAN', `VLAN "${name}" is not known at ${code}; give its VID (e.g. "${name} (102)")`);
         return false;
       }
     }
-    const k = key(loc, vid);
-    const known = this.names.vlanAt(loc, vid);
-    if (!known) {
-      if (!this.needs.vlans.has(k) || (this.needs.vlans.get(k) === null && cell.name)) this.needs.vlans.set(k, cell.name);
+    let v = this.vlanKeys.get(pair(loc, vid));
+    if (!v) {
+      v = { key: this.strings.id(key(code, vid)), known: !!this.names.vlanAt(code, vid) };
+      this.vlanKeys.set(pair(loc, vid), v);
     }
-    return k;
+    if (!v.known) {
+      const k = this.strings.at(v.key);
+      const planned = this.needs.vlans.get(k);
+      if (planned === undefined || (planned === null && name)) this.needs.vlans.set(k, name);
+    }
+    return v.key;
   }
 
-  /** Links as FluxPlan keeps them: a service fills in its customer and device; a service of another customer is refused. */
-  private links(row: FileRow, ex: { customer_id: number | null; service_id: number | null; device_id: number | null } | null) {
-    if (!ex && !row.service) return { customer: row.customer ?? null, service: null, device: row.device ?? null };
-    let customer = row.customer !== undefined ? row.customer : ex ? this.names.customer(ex.customer_id) : null;
-    const service = row.service !== undefined ? row.service : ex ? this.names.service(ex.service_id) : null;
-    let device = row.device !== undefined ? row.device : ex ? this.names.device(ex.device_id) : null;
-    if (service) {
-      const known = this.names.serviceRow(service);
+  /**
+   * Links as FluxPlan keeps them: a service fills in its customer and device; a service of another
+   * customer is refused. The result is in `linked` (false: the row failed).
+   */
+  private links(r: number, ex: { customer_id: number | null; service_id: number | null; device_id: number | null } | null): boolean {
+    const R = this.rows;
+    const out = this.linked;
+    const rc = R.customer[r]!;
+    const rs = R.service[r]!;
+    const rd = R.device[r]!;
+    if (!ex && rs < 0) {
+      out.customer = rc < 0 ? NONE : rc;
+      out.service = NONE;
+      out.device = rd < 0 ? NONE : rd;
+      return true;
+    }
+    let customer = rc !== ABSENT ? rc : ex ? this.sid(this.names.customer(ex.customer_id)) : NONE;
+    const service = rs !== ABSENT ? rs : ex ? this.sid(this.names.service(ex.service_id)) : NONE;
+    let device = rd !== ABSENT ? rd : ex ? this.sid(this.names.device(ex.device_id)) : NONE;
+    if (service !== NONE) {
+      const ref = this.strings.at(service);
+      const known = this.names.serviceRow(ref);
       if (known) {
-        const owner = this.names.customer(known.customer_id);
-        if (customer && owner && owner !== customer) {
-          this.error(row, 'service', 'CONFLICT', `service ${service} belongs to customer ${owner}, not ${customer}`);
-          return null;
+        const owner = this.sid(this.names.customer(known.customer_id));
+        if (customer !== NONE && owner !== NONE && owner !== customer) {
+          this.error(r, 'service', 'CONFLICT', `service ${ref} belongs to customer ${this.strings.at(owner)}, not ${this.strings.at(customer)}`);
+          return false;
         }
-        customer ??= owner;
-        device ??= this.names.device(known.device_id);
+        if (customer === NONE) customer = owner;
+        if (device === NONE) device = this.sid(this.names.device(known.device_id));
       } else {
-        const planned = this.needs.services.get(service);
-        if (planned && customer && planned.customer && planned.customer !== customer) {
-          this.error(row, 'service', 'CONFLICT', `service ${service} belongs to customer ${planned.customer} (an earlier row), not ${customer}`);
-          return null;
+        const planned = this.needs.services.get(ref);
+        if (planned && customer !== NONE && planned.customer && planned.customer !== this.strings.at(customer)) {
+          this.error(r, 'service', 'CONFLICT', `service ${ref} belongs to customer ${planned.customer} (an earlier row), not ${this.strings.at(customer)}`);
+          return false;
         }
       }
     }
-    return { customer, service, device };
+    out.customer = customer;
+    out.service = service;
+    out.device = device;
+    return true;
   }
 
-  private finalSubnet(n: Node): void {
-    const r = n.row!;
-    const ex = n.existing;
-    const hasChildren = !!n.lo || ex?.allocation_status === 'subdivided';
+  /** A row's parked flag: its own cell, else its status, else the existing row's. */
+  private parkedOf(r: number, exParked: boolean): boolean {
+    const s = this.rows.status(r);
+    const cell = this.rows.parked[r]!;
+    return cell !== ABSENT || (s !== undefined && s !== null) ? cell === 1 || s === 'parked' || s === 'reserved' : exParked;
+  }
+
+  /** A VLAN kept as the existing row has it. */
+  private keptVlan(vlanId: number | null): number {
+    return vlanId === null ? NONE : this.strings.id(`#${vlanId}`);
+  }
+
+  private finalSubnet(n: number): void {
+    const R = this.rows;
+    const N = this.nodes;
+    const r = N.row[n]!;
+    const ex = N.existing(n);
+    const hasChildren = N.lo[n] !== NONE || ex?.allocation_status === 'subdivided';
     const intent = this.intentOf(n);
-    const parksByStatus = r.status === 'parked' || r.status === 'reserved';
-    const parked = r.parked !== undefined || (r.status !== undefined && r.status !== null) ? r.parked === true || parksByStatus : !!ex?.is_unavailable;
+    const parked = this.parkedOf(r, !!ex?.is_unavailable);
     const pool = !hasChildren && this.poolOf(n);
-    const l = this.links(r, ex);
-    if (!l) return;
-    let description = r.description !== undefined ? r.description : ex?.description ?? null;
+    if (!this.links(r, ex)) return;
+    const d = R.description[r]!;
+    let description = d !== ABSENT ? d : this.texts.add(ex?.description ?? null);
     const status: AllocationStatus = hasChildren ? 'subdivided' : pool ? 'unallocated' : intent === 'hard' || intent === 'soft' ? 'allocated' : 'unallocated';
-    let { customer, service, device } = l;
-    if (status !== 'allocated' && (customer || service || device)) {
-      const kept = [customer && `customer ${customer}`, service && `service ${service}`, device && `device ${device}`].filter(Boolean).join(', ');
+    let { customer, service, device } = this.linked;
+    if (status !== 'allocated' && (customer !== NONE || service !== NONE || device !== NONE)) {
+      const kept = [customer !== NONE && `customer ${this.str(customer)}`, service !== NONE && `service ${this.str(service)}`, device !== NONE && `device ${this.str(device)}`].filter(Boolean).join(', ');
       const why = status === 'subdivided' ? 'has subnets inside it, so it is subdivided' : pool ? 'is an IP pool' : 'is not allocated';
-      description = description ? `${description} (${kept})` : kept;
-      this.warnings.push({ row: r, field: 'customer', code: 'LINKS_IN_DESCRIPTION', message: `${n.cidr} ${why}; FluxPlan links customers, services and devices only to allocated subnets, so ${kept} is kept in its description` });
-      customer = service = device = null;
+      description = this.texts.add(this.texts.blank(description) ? kept : `${this.texts.get(description)} (${kept})`);
+      this.warnings.push({ row: r, field: 'customer', code: 'LINKS_IN_DESCRIPTION', message: `${N.cidr(n)} ${why}; FluxPlan links customers, services and devices only to allocated subnets, so ${kept} is kept in its description` });
+      customer = service = device = NONE;
     }
-    const location = r.location !== undefined ? r.location : ex ? this.names.location(ex.location_id) : null;
-    let vlan: string | null;
-    if (r.vlan !== undefined) {
-      const v = r.vlan === null ? null : this.resolveVlan(r, r.vlan, this.effLoc(n));
+    const location = R.location[r] !== ABSENT ? R.location[r]! : ex ? this.sid(this.names.location(ex.location_id)) : NONE;
+    let vlan: number;
+    if (R.vlanVid[r] !== ABSENT) {
+      const v = R.vlanVid[r] === EMPTY ? NONE : this.resolveVlan(r, this.effLoc(n));
       if (v === false) return;
       vlan = v;
-    } else vlan = ex && ex.vlan_id !== null ? `#${ex.vlan_id}` : null;
-    n.final = { status, parked: parked ? 1 : 0, pool: pool ? 1 : 0, location, vlan, customer, service, device, description };
-    if (ex) {
-      const before = this.existingFinal(ex);
-      n.changed = n.carved || n.reparent || !sameFinal(before, n.final, this);
-    } else n.changed = true;
+    } else vlan = this.keptVlan(ex?.vlan_id ?? null);
+    N.setFinal(n, { status, parked: parked ? 1 : 0, pool: pool ? 1 : 0, location, vlan, customer, service, device, description });
+    N.mark(n, CHANGED, !ex || N.has(n, CARVED | REPARENT) || !this.sameAsExisting(n, ex));
   }
 
-  existingFinal(ex: SubnetRow): SubnetFinal {
-    return {
-      status: ex.allocation_status,
+  /** The final values of an existing row left as it is, but for its status. */
+  private finalFromExisting(n: number, status: AllocationStatus): void {
+    const ex = this.nodes.existing(n)!;
+    this.nodes.setFinal(n, {
+      status,
       parked: ex.is_unavailable,
       pool: ex.is_ip_pool,
-      location: this.names.location(ex.location_id),
-      vlan: ex.vlan_id === null ? null : `#${ex.vlan_id}`,
-      customer: this.names.customer(ex.customer_id),
-      service: this.names.service(ex.service_id),
-      device: this.names.device(ex.device_id),
-      description: ex.description,
-    };
+      location: this.sid(this.names.location(ex.location_id)),
+      vlan: this.keptVlan(ex.vlan_id),
+      customer: this.sid(this.names.customer(ex.customer_id)),
+      service: this.sid(this.names.service(ex.service_id)),
+      device: this.sid(this.names.device(ex.device_id)),
+      description: this.texts.add(ex.description),
+    });
   }
 
-  /** "LOCATION\0VID" or "#ID" as one comparable VLAN identity. */
-  vlanIdentity(v: string | null): string | null {
-    if (v === null || !v.startsWith('#')) return v;
-    const info = this.names.vlan(Number(v.slice(1)));
-    return info ? key(info.code, info.vid) : v;
+  private sameAsExisting(n: number, ex: SubnetRow): boolean {
+    const N = this.nodes;
+    return (
+      ex.allocation_status === N.status(n) && ex.is_unavailable === N.parked[n] && ex.is_ip_pool === N.pool[n] &&
+      this.sid(this.names.location(ex.location_id)) === N.location[n] && this.vlanIdentity(this.keptVlan(ex.vlan_id)) === this.vlanIdentity(N.vlan[n]!) &&
+      this.sid(this.names.customer(ex.customer_id)) === N.customer[n] && this.sid(this.names.service(ex.service_id)) === N.service[n] &&
+      this.sid(this.names.device(ex.device_id)) === N.device[n] && ex.description === this.texts.get(N.description[n]!)
+    );
   }
 
-  private finalIp(item: IpItem): void {
-    const r = item.row!;
-    const ex = item.existing;
-    const l = this.links(r, ex);
-    if (!l) return;
-    let vlan: string | null;
-    if (r.vlan !== undefined) {
-      const v = r.vlan === null ? null : this.resolveVlan(r, r.vlan, this.effLoc(item.leaf));
+  /** "LOCATION\0VID" or "#ID" (interned) as one comparable VLAN identity. */
+  private vlanIdentity(v: number): string | null {
+    if (v === NONE) return null;
+    const s = this.strings.at(v);
+    if (!s.startsWith('#')) return s;
+    const info = this.names.vlan(Number(s.slice(1)));
+    return info ? key(info.code, info.vid) : s;
+  }
+
+  private finalIp(i: number): void {
+    const R = this.rows;
+    const I = this.ips;
+    const r = I.row[i]!;
+    const ex = I.existing(i);
+    if (!this.links(r, ex)) return;
+    let vlan: number;
+    if (R.vlanVid[r] !== ABSENT) {
+      const v = R.vlanVid[r] === EMPTY ? NONE : this.resolveVlan(r, this.effLoc(I.leaf[i]!));
       if (v === false) return;
       vlan = v;
-    } else vlan = ex && ex.vlan_id !== null ? `#${ex.vlan_id}` : null;
-    const parksByStatus = r.status === 'parked' || r.status === 'reserved';
-    const parked = r.parked !== undefined || (r.status !== undefined && r.status !== null) ? r.parked === true || parksByStatus : !!ex?.is_unavailable;
-    const f: IpFinal = {
-      customer: l.customer,
-      service: l.service,
-      device: l.device,
-      vlan,
-      rdns: r.rdns !== undefined ? r.rdns : ex ? ex.rdns : null,
-      rdns_updated_at: r.rdns_updated_at !== undefined ? r.rdns_updated_at : ex ? ex.rdns_updated_at : null,
-      parked: parked ? 1 : 0,
-      management: (r.management !== undefined ? r.management === true : !!ex?.is_management) ? 1 : 0,
-      purpose: r.purpose !== undefined ? r.purpose : ex ? ex.purpose : null,
-      description: r.description !== undefined ? r.description : ex ? ex.description : null,
+    } else vlan = this.keptVlan(ex?.vlan_id ?? null);
+    const parked = this.parkedOf(r, !!ex?.is_unavailable);
+    const management = R.management[r] !== ABSENT ? R.management[r] === 1 : !!ex?.is_management;
+    const { customer, service, device } = this.linked;
+    const rdns = R.rdns[r]!;
+    const description = R.description[r]!;
+    I.customer[i] = customer;
+    I.service[i] = service;
+    I.device[i] = device;
+    I.vlan[i] = vlan;
+    I.rdns[i] = rdns !== ABSENT ? rdns : this.texts.add(ex?.rdns ?? null);
+    I.rdnsUpdatedAt[i] = R.rdnsUpdatedAt[r] !== ABSENT ? R.rdnsUpdatedAt[r]! : this.sid(ex?.rdns_updated_at ?? null);
+    I.purpose[i] = R.purpose[r] !== ABSENT ? R.purpose[r]! : this.sid(ex?.purpose ?? null);
+    I.description[i] = description !== ABSENT ? description : this.texts.add(ex?.description ?? null);
+    const changed =
+      !ex ||
+      customer !== this.sid(this.names.customer(ex.customer_id)) || service !== this.sid(this.names.service(ex.service_id)) || device !== this.sid(this.names.device(ex.device_id)) ||
+      this.vlanIdentity(vlan) !== this.vlanIdentity(this.keptVlan(ex.vlan_id)) || this.texts.get(I.rdns[i]!) !== ex.rdns || this.str(I.rdnsUpdatedAt[i]!) !== ex.rdns_updated_at ||
+      (parked ? 1 : 0) !== ex.is_unavailable || (management ? 1 : 0) !== ex.is_management || this.str(I.purpose[i]!) !== ex.purpose || this.texts.get(I.description[i]!) !== ex.description;
+    I.flags[i] = I.flags[i]! | FINAL | (parked ? IP_PARKED : 0) | (management ? IP_MANAGEMENT : 0) | (changed ? CHANGED : 0);
+  }
+
+  /** Pre-order over the tree from every entry. */
+  private walk(visit: (n: number) => void): void {
+    const N = this.nodes;
+    const down = (n: number) => {
+      visit(n);
+      if (N.lo[n] !== NONE) {
+        down(N.lo[n]!);
+        down(N.hi[n]!);
+      }
     };
-    item.final = f;
-    if (ex) {
-      item.changed =
-        f.customer !== this.names.customer(ex.customer_id) || f.service !== this.names.service(ex.service_id) || f.device !== this.names.device(ex.device_id) ||
-        this.vlanIdentity(f.vlan) !== this.vlanIdentity(ex.vlan_id === null ? null : `#${ex.vlan_id}`) || f.rdns !== ex.rdns || f.rdns_updated_at !== ex.rdns_updated_at ||
-        f.parked !== ex.is_unavailable || f.management !== ex.is_management || f.purpose !== ex.purpose || f.description !== ex.description;
-    } else item.changed = true;
+    for (const e of this.entries) down(e);
   }
 
   /** Final values of every row, VLANs resolved at their effective location, and what the catalog lacks. */
   finalize(): void {
-    const subnetRows: Node[] = [];
-    const visit = (n: Node) => {
-      if (n.row) subnetRows.push(n);
-      if (n.lo) {
-        visit(n.lo);
-        visit(n.hi!);
-      }
-    };
-    for (const e of this.entries) visit(e);
-    for (const n of subnetRows) this.collectVlanNames(n.row!, this.effLoc(n));
-    for (const item of this.ipItems) this.collectVlanNames(item.row!, this.effLoc(item.leaf));
+    const N = this.nodes;
+    const I = this.ips;
+    const subnetRows: number[] = [];
+    this.walk((n) => {
+      if (N.row[n] !== NONE) subnetRows.push(n);
+    });
+    for (const n of subnetRows) this.collectVlanNames(N.row[n]!, this.effLoc(n));
+    for (let i = 0; i < I.length; i++) this.collectVlanNames(I.row[i]!, this.effLoc(I.leaf[i]!));
     for (const n of subnetRows) this.finalSubnet(n);
-    for (const item of this.ipItems) if (!this.failed.has(item.row!)) this.finalIp(item);
+    for (let i = 0; i < I.length; i++) if (!this.failed[I.row[i]!]) this.finalIp(i);
   }
 
   /** What the catalog must gain for the rows that will be written. */
-  collectNeeds(writes: WritePlan, rows: { nodes: Node[]; ips: IpItem[] }): void {
-    void writes;
-    const n = this.needs;
-    for (const g of this.groups) if (g.spaceId === null && (g.subnets.some((r) => !this.failed.has(r)) || g.ips.some((r) => !this.failed.has(r)))) n.spaces.add(g.space);
-    const link = (f: { customer: string | null; service: string | null; device: string | null }, loc: string | null) => {
-      if (f.customer && !this.names.customerExists(f.customer)) n.customers.add(f.customer);
-      if (f.device && !this.names.deviceExists(f.device) && !n.devices.has(f.device)) n.devices.set(f.device, loc);
-      if (f.service && !this.names.serviceRow(f.service) && !n.services.has(f.service)) n.services.set(f.service, { customer: f.customer, device: f.device });
+  private collectNeeds(nodes: number[], ips: number[]): void {
+    const N = this.nodes;
+    const I = this.ips;
+    const need = this.needs;
+    for (const g of this.groups) if (g.spaceId === null && (g.subnets.some((r) => !this.failed[r]) || g.ips.some((r) => !this.failed[r]))) need.spaces.add(g.space);
+    // Distinct keys first (in the order rows name them: a device is created at the first row's location).
+    const locations = new Set<number>();
+    const customers = new Set<number>();
+    const devices = new Map<number, number>();
+    const services = new Map<number, [number, number]>();
+    const link = (customer: number, service: number, device: number, loc: number) => {
+      if (customer !== NONE) customers.add(customer);
+      if (device !== NONE && !devices.has(device)) devices.set(device, loc);
+      if (service !== NONE && !services.has(service)) services.set(service, [customer, device]);
     };
-    for (const node of rows.nodes) {
-      const f = node.final!;
-      if (f.location && !this.names.locationExists(f.location)) n.locations.add(f.location);
-      link(f, this.effLoc(node));
+    for (const n of nodes) {
+      if (N.location[n] !== NONE) locations.add(N.location[n]!);
+      link(N.customer[n]!, N.service[n]!, N.device[n]!, this.effLoc(n));
     }
-    for (const item of rows.ips) link(item.final!, this.effLoc(item.leaf));
-    for (const loc of [...n.devices.values()]) if (loc && !this.names.locationExists(loc)) n.locations.add(loc);
-    for (const k of n.vlans.keys()) {
+    for (const i of ips) link(I.customer[i]!, I.service[i]!, I.device[i]!, this.effLoc(I.leaf[i]!));
+    const S = this.strings;
+    for (const l of locations) if (!this.names.locationExists(S.at(l))) need.locations.add(S.at(l));
+    for (const c of customers) if (!this.names.customerExists(S.at(c))) need.customers.add(S.at(c));
+    for (const [d, loc] of devices) if (!this.names.deviceExists(S.at(d))) need.devices.set(S.at(d), this.str(loc));
+    for (const [s, [c, d]] of services) if (!this.names.serviceRow(S.at(s))) need.services.set(S.at(s), { customer: this.str(c), device: this.str(d) });
+    for (const loc of need.devices.values()) if (loc && !this.names.locationExists(loc)) need.locations.add(loc);
+    for (const k of need.vlans.keys()) {
       const loc = k.slice(0, k.indexOf('\u0000'));
-      if (!this.names.locationExists(loc)) n.locations.add(loc);
+      if (!this.names.locationExists(loc)) need.locations.add(loc);
     }
     // VLANs of failed rows are not created.
-    const used = new Set<string>();
-    for (const node of rows.nodes) if (node.final!.vlan && !node.final!.vlan.startsWith('#')) used.add(node.final!.vlan);
-    for (const item of rows.ips) if (item.final!.vlan && !item.final!.vlan.startsWith('#')) used.add(item.final!.vlan);
-    for (const k of [...n.vlans.keys()]) if (!used.has(k)) n.vlans.delete(k);
+    const used = new Set<number>();
+    for (const n of nodes) used.add(N.vlan[n]!);
+    for (const i of ips) used.add(I.vlan[i]!);
+    for (const k of [...need.vlans.keys()]) if (!used.has(S.id(k))) need.vlans.delete(k);
   }
 
   /**
@@ -808,84 +863,88 @@ export class Planner {
    * roots moved under new parents, then IP records. Also computes `clear` of every new subnet.
    */
   writes(): WritePlan {
+    const N = this.nodes;
+    const I = this.ips;
     const w: WritePlan = { phase1: [], phase2: [], phase3: [], ipUpdates: [], ipInserts: [] };
-    const rowsWritten: Node[] = [];
-    const walk = (n: Node, carveStyle: boolean) => {
-      if (n.isNew) {
-        if (!n.final) n.final = n.lo ? CARVED_PARENT : CARVED_LEAF;
-        if (n.row) rowsWritten.push(n);
-        if (carveStyle) w.phase1.push({ node: n, asLeaf: !!n.lo, thenSubdivide: !!n.lo });
+    const rowsWritten: number[] = [];
+    const walk = (n: number, carveStyle: boolean) => {
+      const split = N.lo[n] !== NONE;
+      if (N.isNew(n)) {
+        if (!N.has(n, FINAL)) N.setEmpty(n, split ? 'subdivided' : 'unallocated');
+        if (N.row[n] !== NONE) rowsWritten.push(n);
+        if (carveStyle) w.phase1.push({ node: n, asLeaf: split, thenSubdivide: split });
         else w.phase2.push(n);
-      } else if (n.row && !n.final) {
+      } else if (N.row[n] !== NONE && !N.has(n, FINAL)) {
         // A row that failed after the sweep (VLAN, service): nothing is written for it.
-      } else if (n.changed || n.carved || n.reparent) {
-        if (!n.final) n.final = { ...this.existingFinal(n.existing!), status: n.carved ? 'subdivided' : n.existing!.allocation_status };
-        if (n.row) rowsWritten.push(n);
-        if (n.reparent) w.phase3.push(n);
+      } else if (N.has(n, CHANGED | CARVED | REPARENT)) {
+        if (!N.has(n, FINAL)) this.finalFromExisting(n, N.has(n, CARVED) ? 'subdivided' : N.existing(n)!.allocation_status);
+        if (N.row[n] !== NONE) rowsWritten.push(n);
+        if (N.has(n, REPARENT)) w.phase3.push(n);
         else w.phase1.push({ node: n });
       }
-      if (n.lo) {
-        const style = carveStyle || (n.carved && n.ipHolder);
-        walk(n.lo, style);
-        walk(n.hi!, style);
+      if (split) {
+        const style = carveStyle || (N.has(n, CARVED) && N.has(n, IP_HOLDER));
+        walk(N.lo[n]!, style);
+        walk(N.hi[n]!, style);
       }
     };
     for (const e of this.entries) walk(e, false);
-    for (const item of this.ipItems) {
-      if (!item.final || (item.row && this.failed.has(item.row))) continue;
-      if (item.existing) {
-        if (item.changed) w.ipUpdates.push(item);
-      } else w.ipInserts.push(item);
+    for (let i = 0; i < I.length; i++) {
+      if (!I.has(i, FINAL) || this.failed[I.row[i]!]) continue;
+      if (I.has(i, EXISTING)) {
+        if (I.has(i, CHANGED)) w.ipUpdates.push(i);
+      } else w.ipInserts.push(i);
     }
     this.computeClear();
-    this.collectNeeds(w, { nodes: rowsWritten, ips: [...w.ipUpdates, ...w.ipInserts] });
+    this.collectNeeds(rowsWritten, [...w.ipUpdates, ...w.ipInserts]);
     return w;
   }
 
   /** `clear` of each new subnet as it will stand: free, data-less space all the way down (rows.ts semantics). */
   private computeClear(): void {
-    const vacant = (n: Node): boolean => {
-      if (n.isNew) return !!n.clear && !finalHasData(n.final!);
-      const f = n.final ?? null;
-      const ex = n.existing!;
-      return !!ex.clear && !(f ? finalHasData(f) : hasData(ex));
+    const N = this.nodes;
+    const blank = (text: number) => this.texts.blank(text);
+    const vacant = (n: number): boolean => {
+      if (N.isNew(n)) return N.has(n, CLEAR) && !N.hasData(n, blank);
+      const ex = N.existing(n)!;
+      return !!ex.clear && !(N.has(n, FINAL) ? N.hasData(n, blank) : hasData(ex));
     };
-    const post = (n: Node): void => {
-      if (n.lo) {
-        post(n.lo);
-        post(n.hi!);
+    const post = (n: number): void => {
+      const lo = N.lo[n]!;
+      const hi = N.hi[n]!;
+      if (lo !== NONE) {
+        post(lo);
+        post(hi);
       }
-      if (!n.isNew) return;
-      const f = n.final!;
-      const base = !f.parked && !f.pool && f.status !== 'allocated';
-      n.clear = (base && (f.status === 'subdivided' ? vacant(n.lo!) && vacant(n.hi!) : !n.hasIps) ? 1 : 0) as 0 | 1;
+      if (!N.isNew(n)) return;
+      const status = N.status(n);
+      const base = !N.parked[n] && !N.pool[n] && status !== 'allocated';
+      N.mark(n, CLEAR, base && (status === 'subdivided' ? vacant(lo) && vacant(hi) : !N.has(n, HAS_IPS)));
     };
     for (const e of this.entries) post(e);
   }
 
   /** Rows of the file, classified. */
   classify(): { created: number; updated: number; unchanged: number; carved: number } {
+    const N = this.nodes;
+    const I = this.ips;
     let created = 0;
     let updated = 0;
     let unchanged = 0;
     let carved = 0;
-    const visit = (n: Node) => {
-      if (n.isNew && !n.row) carved++;
-      if (n.row && n.final && !this.failed.has(n.row)) {
-        if (n.isNew) created++;
-        else if (n.changed) updated++;
+    this.walk((n) => {
+      const r = N.row[n]!;
+      if (N.isNew(n) && r === NONE) carved++;
+      if (r !== NONE && N.has(n, FINAL) && !this.failed[r]) {
+        if (N.isNew(n)) created++;
+        else if (N.has(n, CHANGED)) updated++;
         else unchanged++;
       }
-      if (n.lo) {
-        visit(n.lo);
-        visit(n.hi!);
-      }
-    };
-    for (const e of this.entries) visit(e);
-    for (const item of this.ipItems) {
-      if (!item.final || (item.row && this.failed.has(item.row))) continue;
-      if (!item.existing) created++;
-      else if (item.changed) updated++;
+    });
+    for (let i = 0; i < I.length; i++) {
+      if (!I.has(i, FINAL) || this.failed[I.row[i]!]) continue;
+      if (!I.has(i, EXISTING)) created++;
+      else if (I.has(i, CHANGED)) updated++;
       else unchanged++;
     }
     return { created, updated, unchanged, carved };
@@ -895,32 +954,26 @@ export class Planner {
    * Lets go of the file's rows once the writes and counts are worked out: the final values hold all
    * the writers need, and a million rows are a lot of memory to carry through the writing.
    */
-  release(): void {
-    const visit = (n: Node) => {
-      n.row = null;
-      if (n.lo) {
-        visit(n.lo);
-        visit(n.hi!);
-      }
-    };
-    for (const e of this.entries) visit(e);
-    for (const item of this.ipItems) item.row = null;
+  release(rows: FileRows): void {
+    this.rows = rows;
     for (const g of this.groups) {
       g.subnets = [];
       g.ips = [];
     }
-    this.failed.clear();
+    this.failed = new Uint8Array(0);
   }
 
   /** Top rows of what the import touches, for the dry run's tree: (space, family, network, length). */
   touched(): Array<{ group: Group; net: bigint; len: number }> {
+    const N = this.nodes;
     const out: Array<{ group: Group; net: bigint; len: number; last: bigint }> = [];
+    const touches = (n: number): boolean =>
+      N.has(n, CHANGED | CARVED | REPARENT | HAS_IPS) || N.isNew(n) || (N.lo[n] !== NONE && (touches(N.lo[n]!) || touches(N.hi[n]!)));
     for (const e of this.entries) {
-      const touches = (n: Node): boolean => !!(n.changed || n.carved || n.reparent || n.isNew || n.hasIps || (n.lo && (touches(n.lo) || touches(n.hi!))));
       if (!touches(e)) continue;
-      out.push({ group: e.group, net: e.net, len: e.len, last: e.last });
+      out.push({ group: this.groups[N.group[e]!]!, net: N.net[e]!, len: N.len[e]!, last: N.last(e) });
     }
-    out.sort((a, b) => (a.group === b.group ? (a.net < b.net ? -1 : a.net > b.net ? 1 : a.len - b.len) : this.groups.indexOf(a.group) - this.groups.indexOf(b.group)));
+    out.sort((a, b) => (a.group === b.group ? (a.net < b.net ? -1 : a.net > b.net ? 1 : a.len - b.len) : a.group.index - b.group.index));
     // Sorted by network, the kept blocks of a group are disjoint: only the last one kept can cover the next.
     const kept: typeof out = [];
     for (const x of out) {
@@ -931,24 +984,3 @@ export class Planner {
     return kept;
   }
 }
-
-/** What a half made by carving holds: nothing (shared, never changed). */
-const CARVED_LEAF: SubnetFinal = Object.freeze({ status: 'unallocated', parked: 0, pool: 0, location: null, vlan: null, customer: null, service: null, device: null, description: null });
-const CARVED_PARENT: SubnetFinal = Object.freeze({ ...CARVED_LEAF, status: 'subdivided' });
-
-function linked(r: FileRow): boolean {
-  return !!(r.customer || r.service || r.device);
-}
-
-function finalHasData(f: SubnetFinal): boolean {
-  return !!f.description || f.location !== null || f.vlan !== null || f.customer !== null || f.service !== null || f.device !== null;
-}
-
-function sameFinal(a: SubnetFinal, b: SubnetFinal, p: Planner): boolean {
-  return (
-    a.status === b.status && a.parked === b.parked && a.pool === b.pool && a.location === b.location && p.vlanIdentity(a.vlan) === p.vlanIdentity(b.vlan) &&
-    a.customer === b.customer && a.service === b.service && a.device === b.device && a.description === b.description
-  );
-}
-
-export type { StatusTarget };

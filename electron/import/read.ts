@@ -115,7 +115,7 @@ function readCsv(file: string, options: ReadOptions, sink: RowSink): Promise<str
     let rowNo = 0;
     let stopped = false;
     let failure: unknown = null;
-    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 18 });
     Papa.parse<string[]>(stream as unknown as File, {
       // Papa's own guess would look at the first chunk only; the header decides for the whole file.
       delimiter,

@@ -13,7 +13,9 @@ import type { Plan } from '../plan';
 import { subnetsWhere } from '../tree/rows';
 import { Keys, subnetView } from '../tree/view';
 import { applyWrites, type WriterKind } from './apply';
-import { Interner, parseRow, type FileRow, type Problem, type RowContext } from './cells';
+import { Interner, parseRow, type Problem, type RowContext } from './cells';
+import { FileRows } from './file-rows';
+import { Texts } from './texts';
 import { isHeaderCandidate, mapHeaders, toOverrides, type Overrides, type SheetMap } from './mapping';
 import { Planner, type RowError } from './planner';
 import { profileOverrides } from './profiles';
@@ -65,11 +67,10 @@ const HEADER_SEARCH = 10;
 /** Reads the file into rows; every cell problem becomes an error with its sheet, row and column. */
 async function readRows(args: ImportArgs, profile: Overrides | null, overrides: Overrides, hooks: RunHooks) {
   const sheets: SheetState[] = [];
-  const rows: FileRow[] = [];
+  const rows = new FileRows(new Interner(), new Texts());
   const errors: ImportError[] = [];
   const warnings: ImportError[] = [];
   const failedRows = new Set<string>();
-  const interner = new Interner();
   let read = 0;
   let current: SheetState | null = null;
   const statuses = new Map([...(profile?.statuses ?? []), ...overrides.statuses]);
@@ -112,7 +113,7 @@ async function readRows(args: ImportArgs, profile: Overrides | null, overrides: 
         s.unreadable = true;
       } else warnings.push({ sheet: s.name, row: header.row, column: null, code: 'MAPPING', message: p });
     }
-    s.ctx = { map: s.map, sheet: s.index, defaultSpace: args.space, statuses, interner, skipFolders: s.map.layout.startsWith('phpipam') };
+    s.ctx = { map: s.map, sheet: s.index, defaultSpace: args.space, statuses, interner: rows.strings, skipFolders: s.map.layout.startsWith('phpipam') };
     for (const raw of s.pending) if (raw.row > header.row) parse(s, raw);
     s.pending = [];
   };
@@ -165,13 +166,15 @@ export async function runImport(plan: Plan, args: ImportArgs, hooks: RunHooks = 
   const work = () => {
     hooks.phase?.('checking');
     const planErrors: RowError[] = [];
-    const excluded = new Set<FileRow>();
-    const synthetic = new Set<FileRow>();
+    const rows = input.rows;
+    const fileRows = rows.length;
+    const excluded = new Set<number>();
+    const synthetic: number[] = [];
     let covered = false;
     let planner: Planner;
     let checked = 0;
     for (;;) {
-      planner = new Planner(plan, {
+      planner = new Planner(plan, rows, {
         now: plan.now,
         tick: (n) => {
           hooks.checked?.(checked + n);
@@ -179,17 +182,17 @@ export async function runImport(plan: Plan, args: ImportArgs, hooks: RunHooks = 
         },
       });
       planner.sheetNames = sheetNames;
-      planner.group([...input.rows.filter((r) => !excluded.has(r)), ...synthetic]);
+      planner.group(active(fileRows, excluded, synthetic));
       for (const g of planner.groups) planner.planSubnets(g);
       for (const g of planner.groups) planner.planIps(g);
       if (args.create_subnets && !covered && planner.covering.size) {
         covered = true;
         for (const c of planner.covering.values()) {
-          synthetic.add({
-            sheet: c.row.sheet, row: c.row.row, ip: false, space: c.space, version: c.version, net: c.net, len: c.len,
+          synthetic.push(rows.push({
+            sheet: rows.sheet[c.row]!, row: rows.line[c.row]!, ip: false, space: c.space, version: c.version, net: c.net, len: c.len,
             status: undefined, parked: undefined, pool: undefined, location: undefined, vlan: undefined, customer: undefined, service: undefined,
             device: undefined, description: undefined, rdns: undefined, rdns_updated_at: undefined, management: undefined, purpose: undefined,
-          });
+          }));
         }
         continue;
       }
@@ -201,24 +204,25 @@ export async function runImport(plan: Plan, args: ImportArgs, hooks: RunHooks = 
         excluded.add(e.row);
       }
     }
-    hooks.checked?.(input.rows.length);
+    hooks.checked?.(fileRows);
     const writes = planner.writes();
     const counts = planner.classify();
-    counts.created -= synthetic.size;
-    const errors = [...input.errors, ...planErrors.map((e) => toImportError(e, input.sheets))];
+    counts.created -= synthetic.length;
+    const errors = [...input.errors, ...planErrors.map((e) => toImportError(e, input.sheets, rows))];
     const failed = new Set(input.failedRows);
-    for (const e of planErrors) failed.add(`${e.row.sheet}:${e.row.row}`);
+    for (const e of planErrors) failed.add(`${rows.sheet[e.row]}:${rows.line[e.row]}`);
     const warnings = [
       ...input.warnings,
-      ...planner.warnings.map((w) => ({ ...toImportError({ ...w, code: w.code as RowError['code'] }, input.sheets), code: w.code })),
-      ...[...synthetic].map((r) => ({
-        sheet: sheetNames[r.sheet] ?? null, row: r.row, column: null, code: 'SUBNET_CREATED',
-        message: `created ${formatCidr({ version: r.version, net: r.net, len: r.len })} to hold the address of this row`,
+      ...planner.warnings.map((w) => ({ ...toImportError({ ...w, code: w.code as RowError['code'] }, input.sheets, rows), code: w.code })),
+      ...synthetic.map((r) => ({
+        sheet: sheetNames[rows.sheet[r]!] ?? null, row: rows.line[r]!, column: null, code: 'SUBNET_CREATED',
+        message: `created ${formatCidr({ version: rows.version(r), net: rows.net[r]!, len: rows.len[r]! })} to hold the address of this row`,
       })),
     ];
     const blocked = errors.length > 0 && !args.valid_rows;
-    planner.release();
-    input.rows.length = 0;
+    // The file's rows go; the tree's final values hold all the writers need.
+    input.rows = new FileRows(rows.strings, rows.texts);
+    planner.release(input.rows);
     let tree: Array<Record<string, unknown>> = [];
     let treeTotal = 0;
     let writesDone = false;
@@ -278,10 +282,16 @@ export async function runImport(plan: Plan, args: ImportArgs, hooks: RunHooks = 
   };
 }
 
-function toImportError(e: RowError, sheets: SheetState[]): ImportError {
-  const s = sheets[e.row.sheet];
+/** The rows of this pass: the file's rows not excluded by an earlier pass, then the covering subnets added. */
+function* active(fileRows: number, excluded: Set<number>, synthetic: number[]): Generator<number> {
+  for (let r = 0; r < fileRows; r++) if (!excluded.has(r)) yield r;
+  for (const r of synthetic) if (!excluded.has(r)) yield r;
+}
+
+function toImportError(e: RowError, sheets: SheetState[], rows: FileRows): ImportError {
+  const s = sheets[rows.sheet[e.row]!];
   const i = e.field === null || !s?.map ? undefined : s.map.index[e.field];
-  const out: ImportError = { sheet: s?.name ?? null, row: e.row.row, column: i === undefined ? null : s!.map!.columns[i]!.header, code: e.code, message: e.message };
+  const out: ImportError = { sheet: s?.name ?? null, row: rows.line[e.row]!, column: i === undefined ? null : s!.map!.columns[i]!.header, code: e.code, message: e.message };
   if (e.suggestion !== undefined) out.suggestion = e.suggestion;
   return out;
 }

@@ -13,6 +13,9 @@ export async function runImportTask(plan: Plan, task: Extract<JobTask, 'import' 
   }
   // The WAL checkpoint (copying the committed pages into the plan file) waits until the result is out.
   plan.sqlite.pragma('wal_autocheckpoint = 0');
+  // The import writes rows in key order, so a small page cache does as well as the plan's usual 64 MB
+  // (measured: the 1M-row import was no slower with 8 MB) and the job's peak memory is 55 MB lower.
+  plan.sqlite.pragma('cache_size = -8192');
   const writer = (args.writer as 'rows' | 'bulk' | undefined) ?? 'bulk';
   // The bulk writer proves every id its rows refer to once (BulkWriter.finish); SQLite's own check
   // would probe six tables for each of a million rows. This connection is the job's alone.

@@ -127,9 +127,6 @@ export function startJob(planFile: string, kind: JobTask, args: Record<string, u
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(BOOT, {
     eval: true,
-    // A large import allocates millions of short-lived objects: a young generation of 64 MB semi-spaces
-    // (V8's default is 16) collects them for a fraction of the time, and promotes less to the old heap.
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
     workerData: { task: kind, planFile, args, shared, port: port2, script: pathToFileURL(workerScript()).href },
     transferList: [port2],
   });
