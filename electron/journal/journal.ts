@@ -2,8 +2,8 @@ import type { Plan } from '../plan';
 import { FluxError } from '../../shared/errors';
 import { encodeImage, type EntityName, type RowImage } from './entities';
 
-/** Appends one change record to the current batch, creating the batch row on its first record. */
-export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert' | 'update' | 'delete', before: RowImage | null, after: RowImage | null): void {
+/** The current batch's id, creating its row on the batch's first record. */
+export function openBatch(plan: Plan, entity: EntityName): number {
   const batch = plan.batch;
   if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
   if (batch.id === null) {
@@ -17,8 +17,14 @@ export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert
       plan.redoMayExist = false;
     }
   }
+  return batch.id;
+}
+
+/** Appends one change record to the current batch. */
+export function journal(plan: Plan, entity: EntityName, key: string, op: 'insert' | 'update' | 'delete', before: RowImage | null, after: RowImage | null): void {
+  const batchId = openBatch(plan, entity);
   const id = (after ?? before)!.id;
   plan
     .q('INSERT INTO journal_records (batch_id, seq, entity, entity_id, key, op, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(batch.id, batch.seq++, entity, id, key, op, before && encodeImage(entity, before), after && encodeImage(entity, after));
+    .run(batchId, plan.batch!.seq++, entity, id, key, op, before && encodeImage(entity, before), after && encodeImage(entity, after));
 }

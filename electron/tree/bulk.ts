@@ -1,7 +1,9 @@
 /**
  * The bulk twin of insertSubnet and insertIp for large imports: the same rows (ids, derived columns),
  * the same journal records in the same order, written many rows per statement instead of one
- * statement (plus its derived-column updates and a settle walk) per row.
+ * statement (plus its derived-column updates and a settle walk) per row. The journal records of each
+ * chunk are made by SQLite from the rows just written (one INSERT ... SELECT with json_array), so
+ * their images never pass through JavaScript.
  *
  * What the caller promises, because it has worked out the whole import beforehand:
  *  - subnets come parents first, and nothing else writes subnets or IP records between `subnet`/`ip`
@@ -15,10 +17,10 @@
  */
 import { FluxError } from '../../shared/errors';
 import { addressKey, formatCidr, type IpVersion, type Prefix } from '../../shared/cidr';
-import { decodeImage, ENTITIES } from '../journal/entities';
-import { journal } from '../journal/journal';
+import { ENTITIES } from '../journal/entities';
+import { openBatch } from '../journal/journal';
 import type { Plan } from '../plan';
-import { getSubnet, ipKey, settle, subnetKey, type IpData, type SubnetData, type SubnetRow } from './rows';
+import { getSubnet, settle, type IpData, type SubnetData, type SubnetRow } from './rows';
 
 /** A written row's id and the values its children inherit. */
 export interface BulkParent {
@@ -54,44 +56,20 @@ const IP_COLUMNS = [
   'id', 'space_id', 'ip_version', 'address', 'address_text', 'subnet_id', 'customer_id', 'service_id', 'device_id', 'vlan_id',
   'rdns', 'rdns_updated_at', 'is_unavailable', 'is_management', 'purpose', 'description', 'created_at', 'updated_at',
 ];
-const JOURNAL_COLUMNS = ['batch_id', 'seq', 'entity', 'entity_id', 'key', 'op', 'before', 'after'];
 
-/** Where each column of the journal's image (encodeImage's order) sits in a row's values. */
-function imageAt(entity: 'subnet' | 'ip', columns: readonly string[]): number[] {
-  return ['id', ...ENTITIES[entity].columns].map((c) => {
-    const at = columns.indexOf(c);
-    if (at < 0) throw new FluxError('INTERNAL', `the bulk writer does not write the ${entity} column ${c}`);
-    return at;
-  });
+/**
+ * The journal records of the rows with ids first..last of a table, as journal() would write them one
+ * by one: key "SPACE CIDR" (or "SPACE ADDRESS"), and the image in encodeImage's order (json_array
+ * writes the same JSON array; readers decode it, so only the values matter).
+ */
+function journalSql(entity: 'subnet' | 'ip', table: string, position: 'cidr' | 'address_text'): string {
+  const image = ['id', ...ENTITIES[entity].columns].map((c) => `t.${c}`).join(', ');
+  return `INSERT INTO journal_records (batch_id, seq, entity, entity_id, key, op, before, after)
+    SELECT @batch, @seq + (t.id - @first), '${entity}', t.id, (SELECT name FROM spaces WHERE id = t.space_id) || ' ' || t.${position}, 'insert', NULL, json_array(${image})
+    FROM ${table} t WHERE t.id BETWEEN @first AND @last ORDER BY t.id`;
 }
-const SUBNET_IMAGE_AT = imageAt('subnet', SUBNET_COLUMNS);
-const IP_IMAGE_AT = imageAt('ip', IP_COLUMNS);
-
-/** Strings JSON writes as they are, between quotes (most cells: names, CIDRs, times). */
-const PLAIN = /^[^"\\\u0000-\u001f\u2028\u2029\ud800-\udfff]*$/;
-
-/** The last string written and its JSON: every row of a bulk write carries the same timestamps. */
-let lastText = '';
-let lastJson = '""';
-
-function jsonValue(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
-  if (typeof v === 'string') {
-    if (v === lastText) return lastJson;
-    lastText = v;
-    lastJson = PLAIN.test(v) ? `"${v}"` : JSON.stringify(v);
-    return lastJson;
-  }
-  return JSON.stringify(v);
-}
-
-/** encodeImage(entity, imageOf(entity, row)), straight from the row's values (from `offset` on). */
-function image(values: readonly unknown[], offset: number, at: readonly number[]): string {
-  let s = '[';
-  for (let i = 0; i < at.length; i++) s += `${i ? ',' : ''}${jsonValue(values[offset + at[i]!])}`;
-  return `${s}]`;
-}
+const SUBNET_JOURNAL = journalSql('subnet', 'subnets', 'cidr');
+const IP_JOURNAL = journalSql('ip', 'ip_addresses', 'address_text');
 
 /** What a subnet or IP record refers to besides its subnet: the foreign keys of both tables. */
 const REFERRED_TABLES = ['spaces', 'locations', 'vlans', 'customers', 'services', 'devices'] as const;
@@ -114,6 +92,8 @@ class Buffered {
     private readonly plan: Plan,
     private readonly table: string,
     private readonly columns: string[],
+    /** Called with the first id and the count of the rows just written (the id is the first column). */
+    private readonly written: (first: number, count: number) => void,
   ) {
     this.full = this.sql(CHUNK);
     this.values = new Array<unknown>(CHUNK * columns.length);
@@ -138,6 +118,7 @@ class Buffered {
     if (!this.count) return;
     if (this.count === CHUNK) this.plan.q(this.full).run(this.values);
     else this.plan.q(this.sql(this.count)).run(this.values.slice(0, this.at));
+    this.written(this.values[0] as number, this.count);
     this.count = 0;
     this.at = 0;
   }
@@ -146,7 +127,6 @@ class Buffered {
 export class BulkWriter {
   private readonly subnets: Buffered;
   private readonly ips: Buffered;
-  private readonly records: Buffered;
   private nextSubnet = 0;
   private nextIp = 0;
   /** Existing parents read for this flush (they may change between flushes). */
@@ -158,9 +138,16 @@ export class BulkWriter {
   private readonly referred = new Map<string, Set<number>>(REFERRED_TABLES.map((t) => [t, new Set<number>()]));
 
   constructor(private readonly plan: Plan) {
-    this.subnets = new Buffered(plan, 'subnets', SUBNET_COLUMNS);
-    this.ips = new Buffered(plan, 'ip_addresses', IP_COLUMNS);
-    this.records = new Buffered(plan, 'journal_records', JOURNAL_COLUMNS);
+    this.subnets = new Buffered(plan, 'subnets', SUBNET_COLUMNS, (first, count) => this.journal(SUBNET_JOURNAL, 'subnet', first, count));
+    this.ips = new Buffered(plan, 'ip_addresses', IP_COLUMNS, (first, count) => this.journal(IP_JOURNAL, 'ip', first, count));
+  }
+
+  /** The insert records of rows first..first+count-1, numbered on in the current batch. */
+  private journal(sql: string, entity: 'subnet' | 'ip', first: number, count: number): void {
+    const batchId = openBatch(this.plan, entity);
+    const batch = this.plan.batch!;
+    this.plan.q(sql).run({ batch: batchId, seq: batch.seq, first, last: first + count - 1 });
+    batch.seq += count;
   }
 
   private nextId(table: 'subnets' | 'ip_addresses'): number {
@@ -170,36 +157,12 @@ export class BulkWriter {
     return Math.max(seq?.seq ?? 0, max.m ?? 0) + 1;
   }
 
-  private record(entity: 'subnet' | 'ip', key: string, id: number, img: string): void {
-    const batch = this.plan.batch;
-    if (!batch) throw new FluxError('INTERNAL', `a ${entity} change was written outside a transaction`);
-    if (batch.id === null) {
-      // The batch row (and clearing the redo stack) is journal()'s business: let it write the first record.
-      journal(this.plan, entity, key, 'insert', null, decodeImage(entity, img));
-      return;
-    }
-    const r = this.records;
-    const v = r.values;
-    const o = r.reserve();
-    // In JOURNAL_COLUMNS order.
-    v[o] = batch.id;
-    v[o + 1] = batch.seq++;
-    v[o + 2] = entity;
-    v[o + 3] = id;
-    v[o + 4] = key;
-    v[o + 5] = 'insert';
-    v[o + 6] = null;
-    v[o + 7] = img;
-    r.end();
-  }
-
   /**
    * insertSubnet(plan, {space_id, prefix, parent}, data) in bulk. `parent` is an existing row's id or
    * what this writer returned for a row written earlier.
    */
   subnet(spaceId: number, prefix: Prefix, parent: BulkParent | number | null, d: SubnetData, clear: 0 | 1): BulkParent {
     if (this.nextSubnet === 0) {
-      this.records.flush();
       this.nextSubnet = this.nextId('subnets');
     }
     let p: BulkParent | null;
@@ -245,7 +208,6 @@ export class BulkWriter {
     v[o + 22] = inh.parked_by;
     v[o + 23] = clear;
     this.refer(spaceId, d.location_id, d.vlan_id, d.customer_id, d.service_id, d.device_id);
-    this.record('subnet', subnetKey(this.plan, { space_id: spaceId, cidr }), id, image(v, o, SUBNET_IMAGE_AT));
     b.end();
     return inh;
   }
@@ -254,7 +216,6 @@ export class BulkWriter {
   ip(spaceId: number, version: IpVersion, value: bigint, text: string, leafId: number, d: IpData, leafIsExisting: boolean): number {
     if (this.nextIp === 0) {
       this.subnets.flush();
-      this.records.flush();
       this.nextIp = this.nextId('ip_addresses');
     }
     const id = this.nextIp++;
@@ -282,7 +243,6 @@ export class BulkWriter {
     v[o + 16] = now;
     v[o + 17] = now;
     this.refer(spaceId, null, d.vlan_id, d.customer_id, d.service_id, d.device_id);
-    this.record('ip', ipKey(this.plan, { space_id: spaceId, address_text: text }), id, image(v, o, IP_IMAGE_AT));
     b.end();
     if (leafIsExisting && !this.ipLeaves.has(leafId)) this.ipLeaves.set(leafId, getSubnet(this.plan, leafId).prefix_len);
     return id;
@@ -316,7 +276,6 @@ export class BulkWriter {
   flush(): void {
     this.subnets.flush();
     this.ips.flush();
-    this.records.flush();
     this.nextSubnet = 0;
     this.nextIp = 0;
     this.existingParents.clear();
