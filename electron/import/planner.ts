@@ -49,6 +49,8 @@ export interface Group {
   dbRows: boolean;
   dbIps: boolean;
   newRoots: number[];
+  /** Some of its rows passed the checks (worked out by finalize). */
+  live: boolean;
 }
 
 export interface RowError {
@@ -159,7 +161,7 @@ export class Planner {
   sheetNames: string[] = [];
   checked = 0;
   /** 1 for each file row that failed. */
-  private failed: Uint8Array;
+  private readonly failed: Uint8Array;
   /** Existing rows loaded into the plan of the tree: id to node. */
   private readonly loaded = new Map<number, number>();
   /** Where emission starts: new roots and existing rows reached by a lookup, in the order the sweep met them. */
@@ -232,6 +234,7 @@ export class Planner {
           dbRows: spaceId !== null && !!this.stmt.anyRow.get(spaceId, version),
           dbIps: spaceId !== null && !!this.stmt.anyIp.get(spaceId, version),
           newRoots: [],
+          live: false,
         };
         byKey.set(k, g);
         this.groups.push(g);
@@ -817,6 +820,7 @@ export class Planner {
     for (let i = 0; i < I.length; i++) this.collectVlanNames(I.row[i]!, this.effLoc(I.leaf[i]!));
     for (const n of subnetRows) this.finalSubnet(n);
     for (let i = 0; i < I.length; i++) if (!this.failed[I.row[i]!]) this.finalIp(i);
+    for (const g of this.groups) g.live = g.subnets.some((r) => !this.failed[r]) || g.ips.some((r) => !this.failed[r]);
   }
 
   /** What the catalog must gain for the rows that will be written. */
@@ -824,7 +828,7 @@ export class Planner {
     const N = this.nodes;
     const I = this.ips;
     const need = this.needs;
-    for (const g of this.groups) if (g.spaceId === null && (g.subnets.some((r) => !this.failed[r]) || g.ips.some((r) => !this.failed[r]))) need.spaces.add(g.space);
+    for (const g of this.groups) if (g.spaceId === null && g.live) need.spaces.add(g.space);
     // Distinct keys first (in the order rows name them: a device is created at the first row's location).
     const locations = new Set<number>();
     const customers = new Set<number>();
@@ -951,8 +955,8 @@ export class Planner {
   }
 
   /**
-   * Lets go of the file's rows once the writes and counts are worked out: the final values hold all
-   * the writers need, and a million rows are a lot of memory to carry through the writing.
+   * Lets go of the file's rows (swapped for an empty table) once the checks are done: the final values
+   * hold all that writes() and the writers need, and a million rows are a lot of memory to carry on.
    */
   release(rows: FileRows): void {
     this.rows = rows;
@@ -960,7 +964,6 @@ export class Planner {
       g.subnets = [];
       g.ips = [];
     }
-    this.failed = new Uint8Array(0);
   }
 
   /** Top rows of what the import touches, for the dry run's tree: (space, family, network, length). */

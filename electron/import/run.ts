@@ -153,6 +153,71 @@ async function readRows(args: ImportArgs, profile: Overrides | null, overrides: 
   return { format, sheets, rows, errors, warnings, failedRows, read };
 }
 
+type ReadInput = Awaited<ReturnType<typeof readRows>>;
+
+/**
+ * Checks every row, pass after pass until no new error appears (a row that fails takes the rows that
+ * depend on it along), then lets go of the file's rows: from here on the tree's final values hold all
+ * the writers need, and the rows are a large share of an import's memory.
+ */
+function checkRows(plan: Plan, input: ReadInput, args: ImportArgs, hooks: RunHooks) {
+  const sheetNames = input.sheets.map((s) => s.name);
+  const planErrors: RowError[] = [];
+  const rows = input.rows;
+  const fileRows = rows.length;
+  const excluded = new Set<number>();
+  const synthetic: number[] = [];
+  let covered = false;
+  let planner: Planner;
+  let checked = 0;
+  for (;;) {
+    planner = new Planner(plan, rows, {
+      now: plan.now,
+      tick: (n) => {
+        hooks.checked?.(checked + n);
+        if (hooks.cancelled?.()) throw new ImportCancelled();
+      },
+    });
+    planner.sheetNames = sheetNames;
+    planner.group(active(fileRows, excluded, synthetic));
+    for (const g of planner.groups) planner.planSubnets(g);
+    for (const g of planner.groups) planner.planIps(g);
+    if (args.create_subnets && !covered && planner.covering.size) {
+      covered = true;
+      for (const c of planner.covering.values()) {
+        synthetic.push(rows.push({
+          sheet: rows.sheet[c.row]!, row: rows.line[c.row]!, ip: false, space: c.space, version: c.version, net: c.net, len: c.len,
+          status: undefined, parked: undefined, pool: undefined, location: undefined, vlan: undefined, customer: undefined, service: undefined,
+          device: undefined, description: undefined, rdns: undefined, rdns_updated_at: undefined, management: undefined, purpose: undefined,
+        }));
+      }
+      continue;
+    }
+    planner.finalize();
+    checked = Math.max(checked, planner.checked);
+    if (!planner.errors.length) break;
+    for (const e of planner.errors) {
+      planErrors.push(e);
+      excluded.add(e.row);
+    }
+  }
+  hooks.checked?.(fileRows);
+  const errors = [...input.errors, ...planErrors.map((e) => toImportError(e, input.sheets, rows))];
+  const failed = new Set(input.failedRows);
+  for (const e of planErrors) failed.add(`${rows.sheet[e.row]}:${rows.line[e.row]}`);
+  const warnings = [
+    ...input.warnings,
+    ...planner.warnings.map((w) => ({ ...toImportError({ ...w, code: w.code as RowError['code'] }, input.sheets, rows), code: w.code })),
+    ...synthetic.map((r) => ({
+      sheet: sheetNames[rows.sheet[r]!] ?? null, row: rows.line[r]!, column: null, code: 'SUBNET_CREATED',
+      message: `created ${formatCidr({ version: rows.version(r), net: rows.net[r]!, len: rows.len[r]! })} to hold the address of this row`,
+    })),
+  ];
+  input.rows = new FileRows(rows.strings, rows.texts);
+  planner.release(input.rows);
+  return { planner, errors, warnings, failed, synthetic: synthetic.length };
+}
+
 /** Runs the import; writes nothing when it is a dry run, when it is cancelled, or when a row fails without valid_rows. */
 export async function runImport(plan: Plan, args: ImportArgs, hooks: RunHooks = {}, writer: WriterKind = 'bulk'): Promise<ImportResult> {
   const started = performance.now();
@@ -165,64 +230,11 @@ export async function runImport(plan: Plan, args: ImportArgs, hooks: RunHooks = 
   const label = `import ${basename(args.file)}`;
   const work = () => {
     hooks.phase?.('checking');
-    const planErrors: RowError[] = [];
-    const rows = input.rows;
-    const fileRows = rows.length;
-    const excluded = new Set<number>();
-    const synthetic: number[] = [];
-    let covered = false;
-    let planner: Planner;
-    let checked = 0;
-    for (;;) {
-      planner = new Planner(plan, rows, {
-        now: plan.now,
-        tick: (n) => {
-          hooks.checked?.(checked + n);
-          if (hooks.cancelled?.()) throw new ImportCancelled();
-        },
-      });
-      planner.sheetNames = sheetNames;
-      planner.group(active(fileRows, excluded, synthetic));
-      for (const g of planner.groups) planner.planSubnets(g);
-      for (const g of planner.groups) planner.planIps(g);
-      if (args.create_subnets && !covered && planner.covering.size) {
-        covered = true;
-        for (const c of planner.covering.values()) {
-          synthetic.push(rows.push({
-            sheet: rows.sheet[c.row]!, row: rows.line[c.row]!, ip: false, space: c.space, version: c.version, net: c.net, len: c.len,
-            status: undefined, parked: undefined, pool: undefined, location: undefined, vlan: undefined, customer: undefined, service: undefined,
-            device: undefined, description: undefined, rdns: undefined, rdns_updated_at: undefined, management: undefined, purpose: undefined,
-          }));
-        }
-        continue;
-      }
-      planner.finalize();
-      checked = Math.max(checked, planner.checked);
-      if (!planner.errors.length) break;
-      for (const e of planner.errors) {
-        planErrors.push(e);
-        excluded.add(e.row);
-      }
-    }
-    hooks.checked?.(fileRows);
+    const { planner, errors, warnings, failed, synthetic } = checkRows(plan, input, args, hooks);
     const writes = planner.writes();
     const counts = planner.classify();
-    counts.created -= synthetic.length;
-    const errors = [...input.errors, ...planErrors.map((e) => toImportError(e, input.sheets, rows))];
-    const failed = new Set(input.failedRows);
-    for (const e of planErrors) failed.add(`${rows.sheet[e.row]}:${rows.line[e.row]}`);
-    const warnings = [
-      ...input.warnings,
-      ...planner.warnings.map((w) => ({ ...toImportError({ ...w, code: w.code as RowError['code'] }, input.sheets, rows), code: w.code })),
-      ...synthetic.map((r) => ({
-        sheet: sheetNames[rows.sheet[r]!] ?? null, row: rows.line[r]!, column: null, code: 'SUBNET_CREATED',
-        message: `created ${formatCidr({ version: rows.version(r), net: rows.net[r]!, len: rows.len[r]! })} to hold the address of this row`,
-      })),
-    ];
+    counts.created -= synthetic;
     const blocked = errors.length > 0 && !args.valid_rows;
-    // The file's rows go; the tree's final values hold all the writers need.
-    input.rows = new FileRows(rows.strings, rows.texts);
-    planner.release(input.rows);
     let tree: Array<Record<string, unknown>> = [];
     let treeTotal = 0;
     let writesDone = false;
