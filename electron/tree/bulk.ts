@@ -60,16 +60,20 @@ const IP_COLUMNS = [
 /**
  * The journal records of the rows with ids first..last of a table, as journal() would write them one
  * by one: key "SPACE CIDR" (or "SPACE ADDRESS"), and the image in encodeImage's order (json_array
- * writes the same JSON array; readers decode it, so only the values matter).
+ * writes the same JSON array; readers decode it, so only the values matter). A chunk whose rows are
+ * all in one space (nearly always) gets the space's name bound instead of looked up per row.
  */
-function journalSql(entity: 'subnet' | 'ip', table: string, position: 'cidr' | 'address_text'): string {
+function journalSql(entity: 'subnet' | 'ip', table: string, position: 'cidr' | 'address_text', oneSpace: boolean): string {
   const image = ['id', ...ENTITIES[entity].columns].map((c) => `t.${c}`).join(', ');
+  const space = oneSpace ? '@space' : '(SELECT name FROM spaces WHERE id = t.space_id)';
   return `INSERT INTO journal_records (batch_id, seq, entity, entity_id, key, op, before, after)
-    SELECT @batch, @seq + (t.id - @first), '${entity}', t.id, (SELECT name FROM spaces WHERE id = t.space_id) || ' ' || t.${position}, 'insert', NULL, json_array(${image})
+    SELECT @batch, @seq + (t.id - @first), '${entity}', t.id, ${space} || ' ' || t.${position}, 'insert', NULL, json_array(${image})
     FROM ${table} t WHERE t.id BETWEEN @first AND @last ORDER BY t.id`;
 }
-const SUBNET_JOURNAL = journalSql('subnet', 'subnets', 'cidr');
-const IP_JOURNAL = journalSql('ip', 'ip_addresses', 'address_text');
+const JOURNAL = {
+  subnet: { one: journalSql('subnet', 'subnets', 'cidr', true), mixed: journalSql('subnet', 'subnets', 'cidr', false) },
+  ip: { one: journalSql('ip', 'ip_addresses', 'address_text', true), mixed: journalSql('ip', 'ip_addresses', 'address_text', false) },
+};
 
 /** What a subnet or IP record refers to besides its subnet: the foreign keys of both tables. */
 const REFERRED_TABLES = ['spaces', 'locations', 'vlans', 'customers', 'services', 'devices'] as const;
@@ -92,8 +96,11 @@ class Buffered {
     private readonly plan: Plan,
     private readonly table: string,
     private readonly columns: string[],
-    /** Called with the first id and the count of the rows just written (the id is the first column). */
-    private readonly written: (first: number, count: number) => void,
+    /**
+     * Called with the first id and the count of the rows just written, and their space if they share
+     * one (the id is the first column, the space the second).
+     */
+    private readonly written: (first: number, count: number, space: number | null) => void,
   ) {
     this.full = this.sql(CHUNK);
     this.values = new Array<unknown>(CHUNK * columns.length);
@@ -118,7 +125,9 @@ class Buffered {
     if (!this.count) return;
     if (this.count === CHUNK) this.plan.q(this.full).run(this.values);
     else this.plan.q(this.sql(this.count)).run(this.values.slice(0, this.at));
-    this.written(this.values[0] as number, this.count);
+    let space = this.values[1] as number | null;
+    for (let o = this.columns.length + 1; o < this.at && space !== null; o += this.columns.length) if (this.values[o] !== space) space = null;
+    this.written(this.values[0] as number, this.count, space);
     this.count = 0;
     this.at = 0;
   }
@@ -138,15 +147,17 @@ export class BulkWriter {
   private readonly referred = new Map<string, Set<number>>(REFERRED_TABLES.map((t) => [t, new Set<number>()]));
 
   constructor(private readonly plan: Plan) {
-    this.subnets = new Buffered(plan, 'subnets', SUBNET_COLUMNS, (first, count) => this.journal(SUBNET_JOURNAL, 'subnet', first, count));
-    this.ips = new Buffered(plan, 'ip_addresses', IP_COLUMNS, (first, count) => this.journal(IP_JOURNAL, 'ip', first, count));
+    this.subnets = new Buffered(plan, 'subnets', SUBNET_COLUMNS, (first, count, space) => this.journal('subnet', first, count, space));
+    this.ips = new Buffered(plan, 'ip_addresses', IP_COLUMNS, (first, count, space) => this.journal('ip', first, count, space));
   }
 
   /** The insert records of rows first..first+count-1, numbered on in the current batch. */
-  private journal(sql: string, entity: 'subnet' | 'ip', first: number, count: number): void {
+  private journal(entity: 'subnet' | 'ip', first: number, count: number, space: number | null): void {
     const batchId = openBatch(this.plan, entity);
     const batch = this.plan.batch!;
-    this.plan.q(sql).run({ batch: batchId, seq: batch.seq, first, last: first + count - 1 });
+    const params = { batch: batchId, seq: batch.seq, first, last: first + count - 1 };
+    if (space === null) this.plan.q(JOURNAL[entity].mixed).run(params);
+    else this.plan.q(JOURNAL[entity].one).run({ ...params, space: this.plan.spaceName(space) });
     batch.seq += count;
   }
 
