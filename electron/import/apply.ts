@@ -11,8 +11,7 @@ import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { BulkWriter, type BulkParent } from '../tree/bulk';
 import { getIp, getSubnet, insertIp, insertSubnet, updateIp, updateSubnet, type IpData, type SubnetData } from '../tree/rows';
-import type { Interner } from './cells';
-import type { Texts } from './texts';
+import type { Interner, Texts } from './texts';
 import type { Group, Planner, WritePlan } from './planner';
 import { CLEAR, IP_MANAGEMENT, IP_PARKED, NONE, type IpItems, type Nodes } from './tree-nodes';
 

@@ -67,30 +67,6 @@ export interface FileRow {
   purpose: string | null | undefined;
 }
 
-/**
- * Repeated values (customer IDs, locations, VLANs) share one string instead of one per row, and have a
- * number: the import's tables keep that number instead of a reference.
- */
-export class Interner {
-  private readonly ids = new Map<string, number>();
-  private readonly list: string[] = [];
-  get(s: string): string {
-    return this.list[this.id(s)]!;
-  }
-  id(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) {
-      id = this.list.length;
-      this.ids.set(s, id);
-      this.list.push(s);
-    }
-    return id;
-  }
-  at(id: number): string {
-    return this.list[id]!;
-  }
-}
-
 function problem(field: ImportField | null, code: RowCode, message: string, suggestion?: string): Problem {
   return suggestion === undefined ? { field, code, message } : { field, code, message, suggestion };
 }
@@ -145,7 +121,6 @@ export interface RowContext {
   sheet: number;
   defaultSpace: string;
   statuses: Map<string, StatusTarget>;
-  interner: Interner;
   /** phpIPAM writes folders as "name (folder)" in the subnet column. */
   skipFolders: boolean;
 }
@@ -176,10 +151,6 @@ export function parseRow(cells: string[], rowNo: number, ctx: RowContext): Parse
   const text = (field: ImportField): string | null | undefined => {
     const v = cell(field);
     return v === undefined ? undefined : v === '' ? null : v;
-  };
-  const key = (field: ImportField): string | null | undefined => {
-    const v = text(field);
-    return v === undefined || v === null ? v : ctx.interner.get(v);
   };
   const flag = (field: ImportField): boolean | null | undefined => {
     const v = cell(field);
@@ -311,13 +282,13 @@ export function parseRow(cells: string[], rowNo: number, ctx: RowContext): Parse
       if (isProblem(v)) {
         problems.push(v);
         vlan = null;
-      } else vlan = { vid: v.vid, name: v.name === null ? null : ctx.interner.get(v.name) };
+      } else vlan = v;
     }
   }
 
   let space = ctx.defaultSpace;
   const spaceText = cell('space');
-  if (spaceText) space = spaceText.toLowerCase() === 'global' ? 'global' : ctx.interner.get(spaceText);
+  if (spaceText) space = spaceText.toLowerCase() === 'global' ? 'global' : spaceText;
 
   const management = flag('management');
   const parked = flag('parked');
@@ -334,16 +305,16 @@ export function parseRow(cells: string[], rowNo: number, ctx: RowContext): Parse
     status,
     parked,
     pool,
-    location: key('location'),
+    location: text('location'),
     vlan,
-    customer: key('customer'),
-    service: key('service'),
-    device: key('device'),
+    customer: text('customer'),
+    service: text('service'),
+    device: text('device'),
     description: text('description'),
     rdns: text('rdns'),
     rdns_updated_at: text('rdns_updated_at'),
     management,
-    purpose: key('purpose'),
+    purpose: text('purpose'),
   };
   if (!isIp && len >= 0 && row.pool && status !== undefined && status !== null && ['allocated', 'container'].includes(status)) {
     problems.push(problem('pool', 'CONFLICT', `an IP pool is an unallocated leaf; status "${statusText}" contradicts it`));

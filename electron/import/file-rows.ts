@@ -6,9 +6,9 @@
  */
 import { STATUS_TARGETS, type StatusTarget } from '../../shared/import/fields';
 import type { IpVersion } from '../../shared/cidr';
-import type { FileRow, Interner, VlanCell } from './cells';
+import type { FileRow, VlanCell } from './cells';
 import { Columns } from './columns';
-import type { Texts } from './texts';
+import type { Interner, Texts } from './texts';
 
 /** A column the sheet does not have (the value is kept as it is). */
 export const ABSENT = -2;

@@ -12,9 +12,9 @@ import { addressKey, formatAddress, formatCidr, halves, keyValue, lastAddress, m
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import { hasData, ipsWhere, leafHolding, subnetsWhere, type AllocationStatus, type SubnetRow } from '../tree/rows';
-import type { Interner, Problem, RowCode } from './cells';
+import type { Problem, RowCode } from './cells';
 import { ABSENT, EMPTY, type FileRows } from './file-rows';
-import type { Texts } from './texts';
+import type { Interner, Texts } from './texts';
 import { CARVED, CHANGED, CLEAR, EXISTING, FINAL, HAS_IPS, IP_HOLDER, IP_MANAGEMENT, IP_PARKED, IpItems, NONE, Nodes, REPARENT } from './tree-nodes';
 
 /** The nodes from a root down to where the sweep is, with their last addresses. */

@@ -13,9 +13,9 @@ import type { Plan } from '../plan';
 import { subnetsWhere } from '../tree/rows';
 import { Keys, subnetView } from '../tree/view';
 import { applyWrites, type WriterKind } from './apply';
-import { Interner, parseRow, type Problem, type RowContext } from './cells';
+import { parseRow, type Problem, type RowContext } from './cells';
 import { FileRows } from './file-rows';
-import { Texts } from './texts';
+import { Interner, Texts } from './texts';
 import { isHeaderCandidate, mapHeaders, toOverrides, type Overrides, type SheetMap } from './mapping';
 import { Planner, type RowError } from './planner';
 import { profileOverrides } from './profiles';
@@ -113,7 +113,7 @@ async function readRows(args: ImportArgs, profile: Overrides | null, overrides: 
         s.unreadable = true;
       } else warnings.push({ sheet: s.name, row: header.row, column: null, code: 'MAPPING', message: p });
     }
-    s.ctx = { map: s.map, sheet: s.index, defaultSpace: args.space, statuses, interner: rows.strings, skipFolders: s.map.layout.startsWith('phpipam') };
+    s.ctx = { map: s.map, sheet: s.index, defaultSpace: args.space, statuses, skipFolders: s.map.layout.startsWith('phpipam') };
     for (const raw of s.pending) if (raw.row > header.row) parse(s, raw);
     s.pending = [];
   };

@@ -1,8 +1,27 @@
 /**
- * The per-row texts of an import (descriptions, PTR names): UTF-8 bytes in one growing buffer, each
- * text a number. A million of them as strings would be a million objects for the collector to trace,
- * and the parser's substrings would keep every chunk of the file they were cut from alive.
+ * The strings of an import's tables, as numbers. Repeated values (customer IDs, locations, VLANs) are
+ * interned. Per-row texts (descriptions, PTR names) are UTF-8 bytes in one growing buffer: a million
+ * of them as strings would be a million objects for the collector to trace, and the parser's
+ * substrings would keep every chunk of the file they were cut from alive.
  */
+
+/** Repeated values, each a number. */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  private readonly list: string[] = [];
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.ids.set(s, id);
+      this.list.push(s);
+    }
+    return id;
+  }
+  at(id: number): string {
+    return this.list[id]!;
+  }
+}
 
 /** A text that is null. */
 export const NO_TEXT = -1;
