@@ -15,7 +15,7 @@ import { hasData, ipsWhere, leafHolding, subnetsWhere, type AllocationStatus, ty
 import type { Problem, RowCode } from './cells';
 import { ABSENT, EMPTY, type FileRows } from './file-rows';
 import type { Interner, Texts } from './texts';
-import { CARVED, CHANGED, CLEAR, EXISTING, FINAL, HAS_IPS, IP_HOLDER, IP_MANAGEMENT, IP_PARKED, IpItems, NONE, Nodes, REPARENT } from './tree-nodes';
+import { CARVED, CHANGED, CLEAR, EXISTING, FINAL, HAS_IPS, IP_HOLDER, IP_MANAGEMENT, IP_PARKED, IpItems, NONE, Nodes, REPARENT, type ExistingSubnet } from './tree-nodes';
 
 /** The nodes from a root down to where the sweep is, with their last addresses. */
 class Path {
@@ -291,7 +291,7 @@ export class Planner {
     return p;
   }
 
-  private rowIntent(r: number, ex: SubnetRow | null): Intent {
+  private rowIntent(r: number, ex: ExistingSubnet | null): Intent {
     if (this.rowPool(r, ex)) return 'pool';
     const s = this.rows.status(r);
     if (s === 'allocated') return 'hard';
@@ -311,7 +311,7 @@ export class Planner {
     return 'free';
   }
 
-  private rowPool(r: number, ex: SubnetRow | null): boolean {
+  private rowPool(r: number, ex: ExistingSubnet | null): boolean {
     if (this.rows.status(r) === 'pool') return true;
     const p = this.rows.pool[r]!;
     if (p !== ABSENT) return p === 1;
@@ -743,7 +743,7 @@ export class Planner {
     });
   }
 
-  private sameAsExisting(n: number, ex: SubnetRow): boolean {
+  private sameAsExisting(n: number, ex: ExistingSubnet): boolean {
     const N = this.nodes;
     return (
       ex.allocation_status === N.status(n) && ex.is_unavailable === N.parked[n] && ex.is_ip_pool === N.pool[n] &&

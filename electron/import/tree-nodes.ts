@@ -30,6 +30,31 @@ export const EXISTING = 128;
 
 const STATUSES: readonly AllocationStatus[] = ['unallocated', 'allocated', 'subdivided'];
 
+/**
+ * What the planner needs of a subnet or an IP record the plan has. The full row objects (timestamps,
+ * address-key buffers, derived columns) are several times larger, and re-importing a file into the
+ * plan it came from loads every row.
+ */
+export type ExistingSubnet = Pick<
+  SubnetRow,
+  'id' | 'parent_id' | 'cidr' | 'allocation_status' | 'is_unavailable' | 'is_ip_pool' | 'location_id' | 'vlan_id' | 'customer_id' | 'service_id' | 'device_id' | 'description' | 'clear'
+>;
+export type ExistingIp = Pick<IpRow, 'id' | 'customer_id' | 'service_id' | 'device_id' | 'vlan_id' | 'rdns' | 'rdns_updated_at' | 'is_unavailable' | 'is_management' | 'purpose' | 'description'>;
+
+function slimSubnet(r: SubnetRow): ExistingSubnet {
+  return {
+    id: r.id, parent_id: r.parent_id, cidr: r.cidr, allocation_status: r.allocation_status, is_unavailable: r.is_unavailable, is_ip_pool: r.is_ip_pool,
+    location_id: r.location_id, vlan_id: r.vlan_id, customer_id: r.customer_id, service_id: r.service_id, device_id: r.device_id, description: r.description, clear: r.clear,
+  };
+}
+
+function slimIp(r: IpRow): ExistingIp {
+  return {
+    id: r.id, customer_id: r.customer_id, service_id: r.service_id, device_id: r.device_id, vlan_id: r.vlan_id, rdns: r.rdns, rdns_updated_at: r.rdns_updated_at,
+    is_unavailable: r.is_unavailable, is_management: r.is_management, purpose: r.purpose, description: r.description,
+  };
+}
+
 /** Final values of a subnet (interned numbers or NONE), in the order setFinal takes them. */
 export interface SubnetValues {
   status: AllocationStatus;
@@ -69,7 +94,7 @@ export class Nodes extends Columns {
   /** Text number (texts.ts) or NONE. */
   description = new Int32Array(0);
   readonly net: bigint[] = [];
-  private readonly rows = new Map<number, SubnetRow>();
+  private readonly rows = new Map<number, ExistingSubnet>();
 
   constructor(private readonly groups: ReadonlyArray<{ readonly version: IpVersion }>) {
     super();
@@ -88,7 +113,7 @@ export class Nodes extends Columns {
     this.eff[n] = UNKNOWN;
     this.description[n] = NONE;
     this.net.push(net);
-    if (existing) this.rows.set(n, existing);
+    if (existing) this.rows.set(n, slimSubnet(existing));
     return n;
   }
 
@@ -105,7 +130,7 @@ export class Nodes extends Columns {
   }
 
   /** The plan's row a node is, or null for a new one. */
-  existing(n: number): SubnetRow | null {
+  existing(n: number): ExistingSubnet | null {
     return this.flags[n]! & EXISTING ? this.rows.get(n)! : null;
   }
 
@@ -185,7 +210,7 @@ export class IpItems extends Columns {
   rdns = new Int32Array(0);
   description = new Int32Array(0);
   readonly net: bigint[] = [];
-  private readonly rows = new Map<number, IpRow>();
+  private readonly rows = new Map<number, ExistingIp>();
 
   add(row: number, net: bigint, existing: IpRow | null, leaf: number): number {
     const i = this.append();
@@ -193,7 +218,7 @@ export class IpItems extends Columns {
     this.leaf[i] = leaf;
     this.flags[i] = existing ? EXISTING : 0;
     this.net.push(net);
-    if (existing) this.rows.set(i, existing);
+    if (existing) this.rows.set(i, slimIp(existing));
     return i;
   }
 
@@ -201,7 +226,7 @@ export class IpItems extends Columns {
     return (this.flags[i]! & flag) !== 0;
   }
 
-  existing(i: number): IpRow | null {
+  existing(i: number): ExistingIp | null {
     return this.flags[i]! & EXISTING ? this.rows.get(i)! : null;
   }
 
