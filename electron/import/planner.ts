@@ -138,7 +138,6 @@ class Names {
 export interface PlanOptions {
   /** Called every few thousand rows with how many were checked; throws to cancel. */
   tick?: (checked: number) => void;
-  now: string;
 }
 
 /**
@@ -171,7 +170,7 @@ export class Planner {
   /** (location, VID) to the interned VLAN key and whether the plan has that VLAN. */
   private readonly vlanKeys = new Map<number, { key: number; known: boolean }>();
   /** What `links` worked out: customer, service and device. */
-  private linked = { customer: NONE, service: NONE, device: NONE };
+  private readonly linked = { customer: NONE, service: NONE, device: NONE };
   private readonly stmt;
 
   constructor(

@@ -172,7 +172,6 @@ function checkRows(plan: Plan, input: ReadInput, args: ImportArgs, hooks: RunHoo
   let checked = 0;
   for (;;) {
     planner = new Planner(plan, rows, {
-      now: plan.now,
       tick: (n) => {
         hooks.checked?.(checked + n);
         if (hooks.cancelled?.()) throw new ImportCancelled();
