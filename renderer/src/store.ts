@@ -106,7 +106,18 @@ export interface Actions {
   refresh(): Promise<void>;
   refreshCatalog(): Promise<void>;
   /** Runs one API change; on success refreshes the tree, on refusal shows the engine's message beside the node. */
-  mutate<M extends MethodName>(method: M, args: MethodArgs<M>, opts?: { cidr?: string | null; ok?: (r: MethodResult<M>) => string; select?: (r: MethodResult<M>) => string | null; highlight?: (r: MethodResult<M>) => Highlight | null }): Promise<MethodResult<M> | null>;
+  mutate<M extends MethodName>(
+    method: M,
+    args: MethodArgs<M>,
+    opts?: {
+      cidr?: string | null;
+      ok?: (r: MethodResult<M>) => string;
+      select?: (r: MethodResult<M>) => string | null;
+      highlight?: (r: MethodResult<M>) => Highlight | null;
+      /** A refusal's message, for a dialog to show beside its form (the toast is shown too). */
+      onError?: (message: string) => void;
+    },
+  ): Promise<MethodResult<M> | null>;
   undo(): Promise<void>;
   redo(): Promise<void>;
   toast(kind: Toast['kind'], text: string): void;
@@ -473,6 +484,7 @@ export const createStore = (api: Api) =>
           const message = errorMessage(e);
           if (cidr) set({ nodeErrors: merge(get().nodeErrors, [[cidr, message]]), version: get().version + 1 });
           get().toast('error', message);
+          opts.onError?.(message);
           return null;
         } finally {
           set({ busy: false });

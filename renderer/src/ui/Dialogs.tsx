@@ -13,12 +13,12 @@ import { ErrorLine, Modal } from './Modal';
 import { useQuery } from './useQuery';
 
 /** Creates the customer first when the planner typed a new ID. */
-async function ensureCustomer(store: ReturnType<typeof useAppStore>, id: string): Promise<boolean> {
+async function ensureCustomer(store: ReturnType<typeof useAppStore>, id: string, onError: (message: string) => void): Promise<boolean> {
   const ref = id.trim();
   if (!ref) return true;
   const st = store.getState();
   if (st.customers.some((c) => c.customer === ref)) return true;
-  const r = await st.mutate('customer.add', { id: ref }, {});
+  const r = await st.mutate('customer.add', { id: ref }, { onError });
   return r !== null;
 }
 
@@ -114,7 +114,7 @@ export function AllocateDialog({ cidr, node }: { cidr: string; node: SubnetView 
   }, [cidr, len, p.version, store]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!(await ensureCustomer(store, customer))) return setError(store.getState().toasts.at(-1)?.text ?? 'refused');
+    if (!(await ensureCustomer(store, customer, setError))) return;
     const r = await store.getState().mutate('allocate.subnet', args(), {
       cidr,
       ok: (res) => `Allocated ${res.cidr}${customer ? ` to ${customer.trim()}` : ''} (${res.strategy})`,
@@ -188,7 +188,7 @@ export function AllocateChosenDialog({ cidr, ip, node }: { cidr: string; ip: boo
   }, [cidr, ip, store]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!(await ensureCustomer(store, customer))) return;
+    if (!(await ensureCustomer(store, customer, setError))) return;
     const st = store.getState();
     const links = { ...(customer.trim() ? { customer: customer.trim() } : {}) };
     if (ip) {
@@ -256,12 +256,12 @@ export function AddSubnetDialog({ inside }: { inside: string | null }) {
     const r = await st.mutate(
       'subnet.add',
       { space: st.space, cidr: c, ...(location ? { location } : {}), ...(vlan ? { vlan: Number(vlan) } : {}), ...(description.trim() ? { description: description.trim() } : {}), ...(pool ? { ip_pool: true } : {}) },
-      { cidr: inside, ok: (res) => `Added ${res.subnet.cidr}`, select: (res) => res.subnet.cidr },
+      { cidr: inside, ok: (res) => `Added ${res.subnet.cidr}`, select: (res) => res.subnet.cidr, onError: setError },
     );
     if (r) {
       close();
       void store.getState().flyTo(r.subnet.cidr);
-    } else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
+    }
   };
   return (
     <Modal title="Add a subnet" subtitle={inside ? `inside ${inside}` : store.getState().space} onClose={close} testid="add-dialog">
@@ -316,7 +316,7 @@ export function EditDialog({ cidr, node }: { cidr: string; node: SubnetView }) {
     e.preventDefault();
     const st = store.getState();
     const links = relink();
-    if (links.customer && !(await ensureCustomer(store, links.customer))) return setError(store.getState().toasts.at(-1)?.text ?? 'refused');
+    if (links.customer && !(await ensureCustomer(store, links.customer, setError))) return;
     const r = await st.mutate(
       'subnet.set',
       {

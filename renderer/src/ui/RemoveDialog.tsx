@@ -36,12 +36,12 @@ export function RemoveDialog<M extends MethodName>({
   const run = async () => {
     setBusy(true);
     setError(null);
-    const r = await store.getState().mutate(method, args, { ok: () => done });
+    const r = await store.getState().mutate(method, args, { ok: () => done, onError: setError });
     setBusy(false);
     if (r) {
       onRemoved?.(r);
       onClose();
-    } else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
+    }
   };
   return (
     <Modal title={title} subtitle={subtitle} onClose={onClose} testid={testid}>

@@ -13,9 +13,9 @@ export function CancelDialog({ service, onClose }: { service: Service; onClose: 
   const run = async () => {
     const r = await store.getState().mutate('service.cancel', { id: service.service }, {
       ok: (x) => `Cancelled ${x.service}: released ${[...x.released.subnets, ...x.released.ips].join(', ') || 'nothing'}`,
+      onError: setError,
     });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title={`Cancel ${service.service}`} subtitle={`${service.customer ?? ''} · ${service.product ?? ''}`} onClose={onClose} testid="cancel-dialog">

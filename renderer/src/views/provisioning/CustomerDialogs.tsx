@@ -15,9 +15,8 @@ export function EditCustomerDialog({ customer, onClose }: { customer: Customer; 
   const changed = (name.trim() || null) !== customer.name;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await store.getState().mutate('customer.set', { ref: customer.customer, name: name.trim() || null }, { ok: (x) => `Saved customer ${x.customer.customer}` });
+    const r = await store.getState().mutate('customer.set', { ref: customer.customer, name: name.trim() || null }, { ok: (x) => `Saved customer ${x.customer.customer}`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title="Edit customer" subtitle={customer.customer} onClose={onClose} testid="customer-edit-dialog">

@@ -20,9 +20,8 @@ export function ManagementDialog({ device, onClose }: { device: Device; onClose:
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await store.getState().mutate('device.mgmt', { space, name: device.name, address: address.trim(), purpose: purpose.trim() || 'management' }, { ok: (x) => `${x.ip.address} is ${device.name}'s ${x.ip.purpose ?? 'management'} address` });
+    const r = await store.getState().mutate('device.mgmt', { space, name: device.name, address: address.trim(), purpose: purpose.trim() || 'management' }, { ok: (x) => `${x.ip.address} is ${device.name}'s ${x.ip.purpose ?? 'management'} address`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title="Attach a management address" subtitle={`${device.name}${device.location ? ` · ${device.location}` : ''}`} onClose={onClose} testid="mgmt-dialog">
@@ -60,9 +59,8 @@ export function WipeDialog({ device, onClose }: { device: Device; onClose: () =>
   const store = useAppStore();
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
-    const r = await store.getState().mutate('device.wipe', { name: device.name }, { ok: (x) => `Wiped ${x.device}: released ${[...x.released.subnets, ...x.released.ips].join(', ') || 'nothing'}` });
+    const r = await store.getState().mutate('device.wipe', { name: device.name }, { ok: (x) => `Wiped ${x.device}: released ${[...x.released.subnets, ...x.released.ips].join(', ') || 'nothing'}`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title={`Wipe ${device.name}`} onClose={onClose} testid="wipe-dialog">
@@ -89,9 +87,8 @@ export function EditDeviceDialog({ device, services, onClose }: { device: Device
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await store.getState().mutate('device.set', { name: device.name, ...patch }, { ok: (x) => `Saved device ${x.device.name}` });
+    const r = await store.getState().mutate('device.set', { name: device.name, ...patch }, { ok: (x) => `Saved device ${x.device.name}`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title="Edit device" subtitle={device.name} onClose={onClose} testid="device-edit-dialog">

@@ -50,10 +50,10 @@ export function ProvisionDialog({ service, devices, onClose }: { service: Servic
     setRunning(true);
     const r = await store.getState().mutate('service.provision', { id: service.service }, {
       ok: (x) => (x.status === 'skipped' ? `${x.service}: the product is disabled, nothing allocated` : `Provisioned ${x.service}: ${x.allocations.map((a) => a.address ?? a.cidr).join(', ') || 'nothing to allocate'}`),
+      onError: setError,
     });
     setRunning(false);
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   const wiped = preview ? [...preview.wiped.subnets, ...preview.wiped.ips] : [];
   return (

@@ -26,9 +26,8 @@ export function EditServiceDialog({ service, devices, onClose }: { service: Serv
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await store.getState().mutate('service.set', { ref: service.service, ...patch }, { ok: (x) => `Saved service ${x.service.service}` });
+    const r = await store.getState().mutate('service.set', { ref: service.service, ...patch }, { ok: (x) => `Saved service ${x.service.service}`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title="Edit service" subtitle={`${service.service} · ${service.status}`} onClose={onClose} testid="service-edit-dialog">

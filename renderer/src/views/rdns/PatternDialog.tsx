@@ -64,9 +64,8 @@ export function PatternDialog({ cidr: initial, onClose }: { cidr: string; onClos
     });
   };
   const apply = async () => {
-    const r = await store.getState().mutate('rdns.pattern', { space: where, cidr: cidr.trim(), pattern, only_empty: onlyEmpty }, { ok: (x) => `Named ${x.changes.length} address${x.changes.length === 1 ? '' : 'es'} in ${x.cidr}` });
+    const r = await store.getState().mutate('rdns.pattern', { space: where, cidr: cidr.trim(), pattern, only_empty: onlyEmpty }, { ok: (x) => `Named ${x.changes.length} address${x.changes.length === 1 ? '' : 'es'} in ${x.cidr}`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   const n = preview?.changes.length ?? 0;
   return (

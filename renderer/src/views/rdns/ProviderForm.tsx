@@ -44,10 +44,10 @@ export function ProviderForm({ provider, onClose }: { provider: ProviderView | n
       ? await st.mutate(
           'rdns.provider.set',
           { name: provider.name, ...(remote ? { url: url.trim() || null, zone_ids: type === 'cloudflare' ? ids : [], secret_file: secretFile.trim() || null, create_zones: createZones } : {}) },
-          { ok: () => `Saved provider ${provider.name}` },
+          { ok: () => `Saved provider ${provider.name}`, onError: setError },
         )
-      : await st.mutate('rdns.provider.add', { space: where, name: name.trim(), type, ...common }, { ok: (x) => `Added ${x.provider.type} provider ${x.provider.name}` });
-    if (!r) return setError(store.getState().toasts.at(-1)?.text ?? 'refused');
+      : await st.mutate('rdns.provider.add', { space: where, name: name.trim(), type, ...common }, { ok: (x) => `Added ${x.provider.type} provider ${x.provider.name}`, onError: setError });
+    if (!r) return;
     if (key.trim() && desktop) {
       try {
         await keepKey(r.provider.name, key.trim());

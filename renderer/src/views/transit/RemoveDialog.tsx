@@ -15,9 +15,8 @@ export function RemoveDialog({ item, onClose }: { item: TransitItem; onClose: ()
     } catch (e) {
       return setError(errorMessage(e));
     }
-    const r = await store.getState().mutate('transit.remove', { service: item.service }, { ok: () => `Removed transit billing from ${item.service}` });
+    const r = await store.getState().mutate('transit.remove', { service: item.service }, { ok: () => `Removed transit billing from ${item.service}`, onError: setError });
     if (r) onClose();
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title={`Remove transit billing from ${item.service}`} onClose={onClose} testid="transit-remove-dialog">

@@ -54,10 +54,9 @@ export function TransitForm({ transit, onClose }: { transit: TransitItem | null;
     const def = transitDefinition.parse(definitionOf(d));
     const st = store.getState();
     const r = transit
-      ? await st.mutate('transit.set', { service: transit.service, ...def }, { ok: () => `Saved transit billing of ${transit.service}` })
-      : await st.mutate('transit.add', { service, ...def }, { ok: () => `${service} is billed for transit (${MODEL_LABEL[d.model]})` });
+      ? await st.mutate('transit.set', { service: transit.service, ...def }, { ok: () => `Saved transit billing of ${transit.service}`, onError: setError })
+      : await st.mutate('transit.add', { service, ...def }, { ok: () => `${service} is billed for transit (${MODEL_LABEL[d.model]})`, onError: setError });
     if (r) onClose(transit?.service ?? service);
-    else setError(store.getState().toasts.at(-1)?.text ?? 'refused');
   };
   return (
     <Modal title={transit ? `Transit billing · ${transit.service}` : 'Bill a service for IP transit'} onClose={() => onClose()} testid="transit-form" wide>
