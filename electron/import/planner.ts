@@ -11,11 +11,11 @@
 import { addressKey, formatAddress, formatCidr, halves, keyValue, lastAddress, maskOf, type IpVersion } from '../../shared/cidr';
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
-import { hasData, ipsWhere, leafHolding, subnetsWhere, type AllocationStatus, type SubnetRow } from '../tree/rows';
+import { hasData, leafHolding, subnetsWhere, type AllocationStatus, type SubnetRow } from '../tree/rows';
 import type { Problem, RowCode } from './cells';
 import { ABSENT, EMPTY, type FileRows } from './file-rows';
 import type { Interner, Texts } from './texts';
-import { CARVED, CHANGED, CLEAR, EXISTING, FINAL, HAS_IPS, IP_HOLDER, IP_MANAGEMENT, IP_PARKED, IpItems, NONE, Nodes, REPARENT, type ExistingSubnet } from './tree-nodes';
+import { CARVED, CHANGED, CLEAR, EXISTING, FINAL, HAS_IPS, IP_HOLDER, IP_MANAGEMENT, IP_PARKED, IpItems, NONE, Nodes, REPARENT, type ExistingIp, type ExistingSubnet } from './tree-nodes';
 
 /** The nodes from a root down to where the sweep is, with their last addresses. */
 class Path {
@@ -186,7 +186,9 @@ export class Planner {
       exact: subnetsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND net = ? AND prefix_len = ?'),
       roots: subnetsWhere(plan, 'WHERE parent_id IS NULL AND space_id = ? AND ip_version = ? AND net BETWEEN ? AND ? ORDER BY net'),
       byId: subnetsWhere(plan, 'WHERE id = ?'),
-      ip: ipsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND address = ?'),
+      // Only what the planner keeps of an existing address (no key buffer, no timestamps): a
+      // re-import looks up every address of the file.
+      ip: plan.raw('SELECT id, customer_id, service_id, device_id, vlan_id, rdns, rdns_updated_at, is_unavailable, is_management, purpose, description FROM ip_addresses WHERE space_id = ? AND ip_version = ? AND address = ?'),
       anyRow: plan.q('SELECT 1 FROM subnets WHERE space_id = ? AND ip_version = ? LIMIT 1'),
       anyIp: plan.q('SELECT 1 FROM ip_addresses WHERE space_id = ? AND ip_version = ? LIMIT 1'),
       holdsIps: plan.q('SELECT 1 FROM ip_addresses WHERE subnet_id = ? LIMIT 1'),
@@ -551,7 +553,7 @@ export class Planner {
         }
         break;
       }
-      const existing = g.dbIps ? this.stmt.ip.get(g.spaceId, g.version, addressKey(g.version, net)) : undefined;
+      const existing = g.dbIps ? this.existingIp(g, net) : undefined;
       const customer = R.text(R.customer, r);
       if (existing && existing.customer_id !== null && customer) {
         const holder = this.names.customer(existing.customer_id);
@@ -573,6 +575,16 @@ export class Planner {
       if (!existing) N.mark(t, HAS_IPS);
       this.ips.add(r, net, existing ?? null, t);
     }
+  }
+
+  private existingIp(g: Group, net: bigint): ExistingIp | undefined {
+    const r = this.stmt.ip.get(g.spaceId, g.version, addressKey(g.version, net)) as unknown[] | undefined;
+    if (!r) return undefined;
+    return {
+      id: r[0] as number, customer_id: r[1] as number | null, service_id: r[2] as number | null, device_id: r[3] as number | null, vlan_id: r[4] as number | null,
+      rdns: r[5] as string | null, rdns_updated_at: r[6] as string | null, is_unavailable: r[7] as 0 | 1, is_management: r[8] as 0 | 1, purpose: r[9] as string | null,
+      description: r[10] as string | null,
+    };
   }
 
   // ------------------------------------------------------------ final values

@@ -48,13 +48,6 @@ function slimSubnet(r: SubnetRow): ExistingSubnet {
   };
 }
 
-function slimIp(r: IpRow): ExistingIp {
-  return {
-    id: r.id, customer_id: r.customer_id, service_id: r.service_id, device_id: r.device_id, vlan_id: r.vlan_id, rdns: r.rdns, rdns_updated_at: r.rdns_updated_at,
-    is_unavailable: r.is_unavailable, is_management: r.is_management, purpose: r.purpose, description: r.description,
-  };
-}
-
 /** Final values of a subnet (interned numbers or NONE), in the order setFinal takes them. */
 export interface SubnetValues {
   status: AllocationStatus;
@@ -212,13 +205,13 @@ export class IpItems extends Columns {
   readonly net: bigint[] = [];
   private readonly rows = new Map<number, ExistingIp>();
 
-  add(row: number, net: bigint, existing: IpRow | null, leaf: number): number {
+  add(row: number, net: bigint, existing: ExistingIp | null, leaf: number): number {
     const i = this.append();
     this.row[i] = row;
     this.leaf[i] = leaf;
     this.flags[i] = existing ? EXISTING : 0;
     this.net.push(net);
-    if (existing) this.rows.set(i, slimIp(existing));
+    if (existing) this.rows.set(i, existing);
     return i;
   }
 
