@@ -41,6 +41,23 @@ describe('fluxplan command line', () => {
     expect(tree.json().subnets[0]).toMatchObject({ cidr: '10.0.0.0/8', parent: null, location: 'EU-FRA', effective_location: 'EU-FRA', allocation_status: 'unallocated' });
   });
 
+  it('ip list pages and filters with --limit, --offset, --text and --ptr, and says where a page ends', async () => {
+    const db = planFile();
+    expect((await cli(['subnet', 'add', '10.9.0.0/24', '--ip-pool', '--db', db])).code).toBe(0);
+    for (const c of ['cust-odd', 'cust-even']) expect((await cli(['customer', 'add', c, '--db', db])).code).toBe(0);
+    for (let i = 0; i < 5; i++) expect((await cli(['allocate', 'ip', '--customer', i % 2 ? 'cust-odd' : 'cust-even', '--db', db])).code).toBe(0);
+    const page = await cli(['ip', 'list', '--limit', '2', '--offset', '1', '--json', '--db', db]);
+    expect(page.json()).toMatchObject({ total: 5, offset: 1, ips: [{ address: '10.9.0.2' }, { address: '10.9.0.3' }] });
+    const text = await cli(['ip', 'list', '--limit', '2', '--offset', '1', '--db', db]);
+    expect(text.out.join('\n')).toContain('(2-3 of 5; --offset 3 for the next)');
+    const odd = (await cli(['ip', 'list', '--text', 'cust-odd', '--json', '--db', db])).json();
+    expect(odd.ips.map((ip: { address: string }) => ip.address)).toEqual(['10.9.0.2', '10.9.0.4']);
+    expect((await cli(['ip', 'list', '--ptr', 'named', '--json', '--db', db])).json().total).toBe(0);
+    const bad = await cli(['ip', 'list', '--ptr', 'bogus', '--db', db]);
+    expect(bad.code).toBe(1);
+    expect(bad.err.join('\n')).toContain('ptr');
+  });
+
   it('keeps the allocate contract: cidr and strategy, snake_case JSON', async () => {
     const db = planFile();
     await cli(['subnet', 'add', '192.0.2.0/24', '--db', db]);

@@ -100,7 +100,15 @@ export const COMMANDS: Command[] = [
     ],
     summary: 'allocate the lowest free address from the IP pools in scope',
   },
-  { words: ['ip', 'list'], method: 'ip.list', positionals: [cidr(true)], flags: [], summary: 'list IP records' },
+  {
+    words: ['ip', 'list'], method: 'ip.list', positionals: [cidr(true)],
+    flags: [
+      f('text', 'string', 'only records whose address, subnet, customer, service, device, purpose or PTR name contains TEXT'),
+      f('ptr', 'string', 'any (default), named, unnamed, or unpushed (named, never pushed)'),
+      f('limit', 'int', 'at most N records (1-1000), with --offset for the next pages'), f('offset', 'int', 'skip the first N matches'),
+    ],
+    summary: 'list IP records',
+  },
   { words: ['ip', 'park'], method: 'ip.park', positionals: [address], flags: [], summary: 'take one address out of allocation' },
   { words: ['ip', 'unpark'], method: 'ip.unpark', positionals: [address], flags: [], summary: 'put a parked address back' },
   { words: ['ip', 'release'], method: 'ip.release', positionals: [address], flags: [], summary: 'free an address' },

@@ -52,8 +52,12 @@ export function human<M extends MethodName>(method: M, result: MethodResult<M>):
     }
     case 'allocate.ip':
       return `${r.dry_run ? 'Would allocate' : 'Allocated'} ${r.address} from ${r.subnet}`;
-    case 'ip.list':
-      return table(r.ips, ['address', 'subnet', 'customer', 'service', 'device', 'vlan', 'rdns', 'is_management', 'is_unavailable']).join('\n');
+    case 'ip.list': {
+      const lines = table(r.ips, ['address', 'subnet', 'customer', 'service', 'device', 'vlan', 'rdns', 'is_management', 'is_unavailable']);
+      const to = r.offset + r.ips.length;
+      if (r.total > r.ips.length) lines.push(r.ips.length ? `(${r.offset + 1}-${to} of ${r.total}${to < r.total ? `; --offset ${to} for the next` : ''})` : `(none past ${r.offset} of ${r.total})`);
+      return lines.join('\n');
+    }
     case 'capacity.get':
       return r.capacity
         .map((c: any) =>

@@ -17,7 +17,7 @@ import { decodeImage } from '../journal/entities';
 import { ancestorsOf, findSubnet, requireSubnet } from './carve';
 import { childrenOf, hasData, leafHolding, subnetLast, type SubnetRow } from './rows';
 import { treeHandlers } from './handlers';
-import { Keys, subnetView } from './view';
+import { Keys, likePattern, subnetView } from './view';
 
 type BrowseNode = MethodResult<'tree.children'>['nodes'][number];
 type Stats = BrowseNode['stats'];
@@ -118,9 +118,6 @@ export function displayChildren(plan: Plan, parent: SubnetRow, limit: number): S
 
 type Match = MethodResult<'search'>['matches'][number];
 
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 function searchSpace(plan: Plan, space: number, query: string, limit: number, keys: Keys): Match[] {
   const out: Match[] = [];

@@ -8,7 +8,7 @@ import { ancestorsOf, assertMergeable, mergeSubtree, removeSubnet, requireSubnet
 import { checkPlan } from './check';
 import { createSubnet, editSubnet, parkSubnet, releaseSubnet } from './edit';
 import { childrenOf, getIp, getSubnet, subnetsWhere, type SubnetRow } from './rows';
-import { Keys, ipView, listIps, listSubnets, rangeOf, subnetView } from './view';
+import { Keys, ipView, listIps, listSubnets, pageIps, rangeOf, subnetView } from './view';
 
 function view(plan: Plan, row: SubnetRow) {
   return subnetView(new Keys(plan), row);
@@ -87,7 +87,13 @@ export const treeHandlers: HandlerMap<
     plan.read(() => {
       const space = spaceId(plan, a.space);
       const keys = new Keys(plan);
-      return { ips: listIps(plan, space, a.cidr ? rangeOf(plan, space, a.cidr).range : null).map((r) => ipView(keys, r)) };
+      const range = a.cidr ? rangeOf(plan, space, a.cidr).range : null;
+      if (a.limit === undefined && a.offset === 0 && !a.text?.trim() && a.ptr === 'any') {
+        const ips = listIps(plan, space, range).map((r) => ipView(keys, r));
+        return { ips, total: ips.length, offset: 0 };
+      }
+      const page = pageIps(plan, space, range, { text: a.text, ptr: a.ptr, offset: a.offset, limit: a.limit ?? -1 });
+      return { ips: page.rows.map((r) => ipView(keys, r)), total: page.total, offset: a.offset };
     }),
   'ip.park': (plan, a) => ({
     ip: ipView(new Keys(plan), plan.mutate(`park ${a.address}`, () => parkIp(plan, spaceId(plan, a.space), a.address))),

@@ -108,6 +108,43 @@ export function listSubnets(plan: Plan, spaceId: number, range: Range | null): S
   );
 }
 
+/** A LIKE pattern that finds `text` anywhere, its wildcards taken literally (ESCAPE '\\'). */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export type PtrFilter = 'any' | 'named' | 'unnamed' | 'unpushed';
+
+const PTR_FILTER: Record<PtrFilter, string | null> = {
+  any: null,
+  named: "i.rdns IS NOT NULL AND i.rdns <> ''",
+  unnamed: "(i.rdns IS NULL OR i.rdns = '')",
+  unpushed: "i.rdns IS NOT NULL AND i.rdns <> '' AND i.rdns_updated_at IS NULL",
+};
+
+/** One page of the IP records that match, in address order, and how many match in all. */
+export function pageIps(plan: Plan, spaceId: number, range: Range | null, q: { text?: string | undefined; ptr: PtrFilter; offset: number; limit: number }): { total: number; rows: IpRow[] } {
+  const where = ['i.space_id = ?'];
+  const args: unknown[] = [spaceId];
+  if (range) {
+    where.push('i.ip_version = ? AND i.address BETWEEN ? AND ?');
+    args.push(range.version, range.from, range.to);
+  }
+  if (PTR_FILTER[q.ptr]) where.push(PTR_FILTER[q.ptr]!);
+  const text = q.text?.trim();
+  if (text) {
+    const like = likePattern(text);
+    const fields = ['i.address_text', 's.cidr', 'c.ref', 'sv.ref', 'd.name', 'i.purpose', 'i.rdns'];
+    where.push(`(${fields.map((f) => `${f} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    args.push(...fields.map(() => like));
+  }
+  const from = `ip_addresses i LEFT JOIN subnets s ON s.id = i.subnet_id LEFT JOIN customers c ON c.id = i.customer_id
+    LEFT JOIN services sv ON sv.id = i.service_id LEFT JOIN devices d ON d.id = i.device_id WHERE ${where.join(' AND ')}`;
+  const total = (plan.q(`SELECT COUNT(*) AS n FROM ${from}`).get(...args) as { n: number }).n;
+  const rows = plan.q(`SELECT i.* FROM ${from} ORDER BY i.ip_version, i.address LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as IpRow[];
+  return { total, rows };
+}
+
 export function listIps(plan: Plan, spaceId: number, range: Range | null): IpRow[] {
   if (!range) return ipsWhere(plan, 'WHERE space_id = ? ORDER BY ip_version, address').all(spaceId);
   return ipsWhere(plan, 'WHERE space_id = ? AND ip_version = ? AND address BETWEEN ? AND ? ORDER BY address').all(spaceId, range.version, range.from, range.to);

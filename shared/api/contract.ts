@@ -155,7 +155,22 @@ export const contract = {
     true,
   ),
 
-  'ip.list': method(z.object({ space, cidr: cidrArg.optional() }), z.object({ ips: z.array(ipView) }), false),
+  /**
+   * IP records in address order: all of them, or (with `limit`) one page of those that match `text`
+   * (address, subnet, customer, service, device, purpose or PTR name) and `ptr`, for the address table.
+   */
+  'ip.list': method(
+    z.object({
+      space,
+      cidr: cidrArg.optional(),
+      text: z.string().optional(),
+      ptr: z.enum(['any', 'named', 'unnamed', 'unpushed']).default('any'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    z.object({ ips: z.array(ipView), total: z.number().int(), offset: z.number().int() }),
+    false,
+  ),
   'ip.park': method(z.object({ space, address: addressArg }), z.object({ ip: ipView }), true),
   'ip.unpark': method(z.object({ space, address: addressArg }), z.object({ address: z.string(), ip: ipView.nullable() }), true),
   'ip.release': method(z.object({ space, address: addressArg }), z.object({ address: z.string(), ip: ipView.nullable() }), true),

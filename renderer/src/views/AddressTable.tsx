@@ -1,11 +1,12 @@
-/** Every address record of the space with its PTR name, edited in place; a row opens its pool in the inspector. */
+/** Every address record of the space with its PTR name (the engine filters and pages), edited in place; a row opens its pool in the inspector. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { MethodArgs } from '../../../shared/api/contract';
 import { useApp, useAppStore } from '../context';
-import { useQuery } from '../ui/useQuery';
+import { usePages } from '../ui/usePages';
 import { PtrCell } from './rdns/PtrCell';
 
-type PtrFilter = 'any' | 'named' | 'unnamed' | 'unpushed';
+type PtrFilter = NonNullable<MethodArgs<'ip.list'>['ptr']>;
 
 const COLUMNS = [
   { label: 'Address', width: '1.5fr' },
@@ -28,21 +29,23 @@ function Pushed({ rdns, pushedAt, updatedAt }: { rdns: string | null; pushedAt: 
 export function AddressTable({ modes }: { modes: ReactNode }) {
   const store = useAppStore();
   const space = useApp((s) => s.space);
-  const q = useQuery('ip.list', { space });
+  const info = useApp((s) => s.info);
   const [text, setText] = useState('');
   const [ptr, setPtr] = useState<PtrFilter>('any');
   const parent = useRef<HTMLDivElement>(null);
-  const rows = useMemo(() => {
-    const t = text.trim().toLowerCase();
-    return (q.data?.ips ?? []).filter((ip) => {
-      if (ptr === 'named' && !ip.rdns) return false;
-      if (ptr === 'unnamed' && ip.rdns) return false;
-      if (ptr === 'unpushed' && (!ip.rdns || ip.rdns_updated_at)) return false;
-      if (!t) return true;
-      return [ip.address, ip.subnet, ip.customer, ip.service, ip.device, ip.purpose, ip.rdns].some((v) => v?.toLowerCase().includes(t));
-    });
-  }, [q.data, text, ptr]);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => 36, overscan: 12 });
+  // The engine filters and pages: a plan can hold a million address records.
+  const fetchPage = useCallback(
+    (offset: number, limit: number) =>
+      store
+        .getState()
+        .api.call('ip.list', { space, ptr, offset, limit, ...(text.trim() ? { text: text.trim() } : {}) })
+        .then((r) => ({ total: r.total, offset: r.offset, rows: r.ips })),
+    [store, space, ptr, text],
+  );
+  const { total, rows, loaded, error, ensure } = usePages(fetchPage, info, text ? 150 : 0);
+  const virtual = useVirtualizer({ count: total, getScrollElement: () => parent.current, estimateSize: () => 36, overscan: 12 });
+  const items = virtual.getVirtualItems();
+  useEffect(() => ensure(items.map((it) => it.index)), [items, ensure]);
   const template = COLUMNS.map((c) => `minmax(0, ${c.width})`).join(' ');
   return (
     <div className="table-view" data-testid="address-table">
@@ -55,18 +58,25 @@ export function AddressTable({ modes }: { modes: ReactNode }) {
           <option value="unnamed">without a PTR</option>
           <option value="unpushed">named, never pushed</option>
         </select>
-        <span className="count">{rows.length.toLocaleString('en')} addresses</span>
+        <span className="count" data-testid="address-count">{total.toLocaleString('en')} address{total === 1 ? '' : 'es'}</span>
       </div>
-      {q.error && <div className="form-error">{q.error}</div>}
-      <div className="table" role="table" aria-rowcount={rows.length}>
+      {error && <div className="form-error">{error}</div>}
+      <div className="table" role="table" aria-rowcount={total}>
         <div className="thead" role="row" style={{ gridTemplateColumns: template }}>
           {COLUMNS.map((c) => <span key={c.label} role="columnheader" className="th">{c.label}</span>)}
         </div>
         <div className="tbody" ref={parent}>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-            {q.data && rows.length === 0 && <div className="hint pad">{q.data.ips.length ? 'No address matches.' : `No address records in ${space} yet: allocate addresses from an IP pool.`}</div>}
-            {virtual.getVirtualItems().map((it) => {
-              const ip = rows[it.index]!;
+            {loaded && total === 0 && <div className="hint pad">{text.trim() || ptr !== 'any' ? 'No address matches.' : `No address records in ${space} yet: allocate addresses from an IP pool.`}</div>}
+            {items.map((it) => {
+              const ip = rows.get(it.index);
+              if (!ip) {
+                return (
+                  <div key={it.key} role="row" className="tr ip-row loading" style={{ transform: `translateY(${it.start}px)`, gridTemplateColumns: template }}>
+                    <span className="muted">…</span>
+                  </div>
+                );
+              }
               return (
                 <div key={ip.id} role="row" className="tr ip-row" style={{ transform: `translateY(${it.start}px)`, gridTemplateColumns: template }} onClick={() => ip.subnet && store.getState().select(ip.subnet)}>
                   <span className="mono">{ip.address}{ip.is_management ? <span className="pill mgmt">mgmt</span> : null}</span>

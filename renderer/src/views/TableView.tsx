@@ -5,15 +5,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { MethodArgs } from '../../../shared/api/contract';
-import type { SubnetView } from '../../../shared/api/types';
-import { errorMessage } from '../api';
 import { useApp, useAppStore } from '../context';
 import { STATUS_LABEL, statusOf } from '../status';
+import { usePages } from '../ui/usePages';
 import { AddressTable } from './AddressTable';
 
 type Sort = NonNullable<MethodArgs<'subnet.list'>['sort']>;
 type StatusFilter = NonNullable<MethodArgs<'subnet.list'>['status']>;
-const PAGE = 200;
 
 const COLUMNS: Array<{ key: Sort; label: string; width: string }> = [
   { key: 'address', label: 'CIDR', width: '2.1fr' },
@@ -48,65 +46,29 @@ function SubnetTable({ modes }: { modes: ReactNode }) {
   const [location, setLocation] = useState('');
   const [text, setText] = useState('');
   const [carved, setCarved] = useState(false);
-  const [total, setTotal] = useState(0);
-  const [rows, setRows] = useState<Map<number, SubnetView>>(new Map());
-  const [error, setError] = useState<string | null>(null);
-  const pages = useRef(new Set<number>());
-  const generation = useRef(0);
   const parent = useRef<HTMLDivElement>(null);
 
-  const query = useCallback(
-    (offset: number) => ({
-      space,
-      status,
-      sort,
-      dir,
-      include_carved: carved,
-      offset,
-      limit: PAGE,
-      ...(family ? { family: Number(family) as 4 | 6 } : {}),
-      ...(location ? { location } : {}),
-      ...(text.trim() ? { text: text.trim() } : {}),
-    }),
-    [space, status, sort, dir, carved, family, location, text],
+  const fetchPage = useCallback(
+    (offset: number, limit: number) =>
+      store.getState().api.call('subnet.list', {
+        space,
+        status,
+        sort,
+        dir,
+        include_carved: carved,
+        offset,
+        limit,
+        ...(family ? { family: Number(family) as 4 | 6 } : {}),
+        ...(location ? { location } : {}),
+        ...(text.trim() ? { text: text.trim() } : {}),
+      }),
+    [store, space, status, sort, dir, carved, family, location, text],
   );
-
-  const loadPage = useCallback(
-    (page: number) => {
-      if (pages.current.has(page)) return;
-      pages.current.add(page);
-      const gen = generation.current;
-      store.getState().api
-        .call('subnet.list', query(page * PAGE))
-        .then((r) => {
-          if (gen !== generation.current) return;
-          setTotal(r.total);
-          setRows((m) => {
-            const next = new Map(m);
-            r.rows.forEach((row, i) => next.set(r.offset + i, row));
-            return next;
-          });
-          setError(null);
-        })
-        .catch((e: unknown) => setError(errorMessage(e)));
-    },
-    [query, store],
-  );
-
-  // A new query (or a change to the plan) starts over.
-  useEffect(() => {
-    generation.current++;
-    pages.current = new Set();
-    setRows(new Map());
-    const t = setTimeout(() => loadPage(0), text ? 150 : 0);
-    return () => clearTimeout(t);
-  }, [loadPage, info, text]);
+  const { total, rows, error, ensure } = usePages(fetchPage, info, text ? 150 : 0);
 
   const virtual = useVirtualizer({ count: total, getScrollElement: () => parent.current, estimateSize: () => 34, overscan: 12 });
   const items = virtual.getVirtualItems();
-  useEffect(() => {
-    for (const it of items) if (!rows.has(it.index)) loadPage(Math.floor(it.index / PAGE));
-  }, [items, rows, loadPage]);
+  useEffect(() => ensure(items.map((it) => it.index)), [items, ensure]);
 
   const header = (c: (typeof COLUMNS)[number]) => (
     <button
@@ -154,7 +116,7 @@ function SubnetTable({ modes }: { modes: ReactNode }) {
           ))}
         </select>
         <label className="check"><input type="checkbox" checked={carved} onChange={(e) => setCarved(e.target.checked)} /> carved-only rows</label>
-        <span className="count" data-testid="table-count">{total.toLocaleString('en')} subnets</span>
+        <span className="count" data-testid="table-count">{total.toLocaleString('en')} subnet{total === 1 ? '' : 's'}</span>
       </div>
       {error && <div className="form-error">{error}</div>}
       <div className="table" role="table" aria-rowcount={total}>
