@@ -1,6 +1,7 @@
 /**
  * The address table on a plan with thousands of address records: the engine filters and pages, the
- * table mounts only the rows on screen and fetches later pages as it scrolls.
+ * table mounts only the rows on screen and fetches later pages as it scrolls; the inspector lists a
+ * large pool's first addresses only.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +46,14 @@ describe('the address table', () => {
     await expect.poll(() => table.textContent(), { timeout: 10_000 }).toContain(address(TOTAL - 1));
     expect(await table.locator('.tr.ip-row').count()).toBeLessThan(60);
     await screenshot(page, 'address-table-01-scrolled');
+  });
+
+  it("opens a row's pool in the inspector, which lists the pool's first 200 addresses and says where the rest are", async () => {
+    const table = page.getByTestId('address-table');
+    await table.locator('.tr.ip-row').first().click();
+    const more = page.getByTestId('ip-table-more');
+    await expect.poll(() => more.textContent()).toContain('The first 200 of 3,000');
+    expect(await page.getByTestId('ip-table').locator('tr').count()).toBe(200);
   });
 
   it('filters by text and PTR state in the engine', async () => {

@@ -10,6 +10,8 @@ import { PtrCell } from '../views/rdns/PtrCell';
 
 type Detail = MethodResult<'subnet.get'>;
 type Ips = MethodResult<'ip.list'>['ips'];
+/** Addresses the inspector lists for a pool. */
+const INSPECTOR_IPS = 200;
 type History = MethodResult<'subnet.history'>['entries'];
 type Capacity = MethodResult<'capacity.get'>['capacity'][number];
 
@@ -46,6 +48,7 @@ export function Inspector() {
   const busy = useApp((s) => s.busy);
   const [detail, setDetail] = useState<Detail | null>(null);
   const [ips, setIps] = useState<Ips>([]);
+  const [ipTotal, setIpTotal] = useState(0);
   const [history, setHistory] = useState<History>([]);
   const [capacity, setCapacity] = useState<Capacity | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -63,13 +66,15 @@ export function Inspector() {
       .then(async (d) => {
         const leaf = d.subnet.allocation_status !== 'subdivided';
         const [ipList, hist, cap] = await Promise.all([
-          leaf ? api.call('ip.list', { space, cidr: selected }) : Promise.resolve({ ips: [] as Ips }),
+          // The first addresses only: a large pool's every record is the address table's job.
+          leaf ? api.call('ip.list', { space, cidr: selected, limit: INSPECTOR_IPS }) : Promise.resolve({ ips: [] as Ips, total: 0 }),
           api.call('subnet.history', { space, cidr: selected, limit: 20 }),
           !leaf ? api.call('capacity.get', { space, cidr: selected }) : Promise.resolve(null),
         ]);
         if (!live) return;
         setDetail(d);
         setIps(ipList.ips);
+        setIpTotal(ipList.total);
         setHistory(hist.entries);
         setCapacity(cap?.capacity[0] ?? null);
         setError(null);
@@ -218,7 +223,7 @@ export function Inspector() {
       {leaf && (s.is_ip_pool || ips.length > 0) && (
         <section>
           <div className="section-title">
-            Addresses <span className="muted">{ips.length}</span>
+            Addresses <span className="muted">{ipTotal.toLocaleString('en')}</span>
             {ips.length > 0 && <button type="button" className="link right" onClick={() => setPattern(s.cidr)}>Fill PTRs…</button>}
           </div>
           {ips.length === 0 ? (
@@ -240,6 +245,11 @@ export function Inspector() {
                 ))}
               </tbody>
             </table>
+          )}
+          {ipTotal > ips.length && (
+            <div className="hint pad" data-testid="ip-table-more">
+              The first {ips.length} of {ipTotal.toLocaleString('en')}: the table view (Addresses &amp; PTRs, filtered by {s.cidr}) lists them all.
+            </div>
           )}
         </section>
       )}
