@@ -79,15 +79,15 @@ function planner(name: string, url: string): Plan {
 }
 
 /** One sync through an adapter whose byte counters we can read. */
-function syncCounted(plan: Plan) {
+async function syncCounted(plan: Plan) {
   const remote = getRemote(plan);
   const adapter = new HttpTenant({ url: remote.url, token: TOKEN, timeoutMs: 600_000 });
   const t0 = nowMs();
   try {
-    const r = runSync(plan, { adapter });
+    const r = await runSync(plan, { adapter });
     return { r, ms: nowMs() - t0, out: adapter.bytesOut, in: adapter.bytesIn };
   } finally {
-    adapter.close();
+    await adapter.close();
   }
 }
 
@@ -97,7 +97,7 @@ async function benchPush(): Promise<void> {
     const a = planner('push', tenant.url);
     invoke(a, 'customer.add', { id: 'cust-1' });
     invoke(a, 'subnet.add', { cidr: '10.0.0.0/12' });
-    runSync(a);
+    await runSync(a);
     // Allocations, each its own action, until about CONFIG.changes rows differ from the tenant.
     const base = (a.q('SELECT COUNT(*) AS n FROM subnets').get() as { n: number }).n;
     let actions = 0;
@@ -106,8 +106,8 @@ async function benchPush(): Promise<void> {
       for (let i = 0; i < 50; i++) invoke(a, 'allocate.subnet', { family: 4, prefix: 29, customer: 'cust-1' });
       actions += 50;
     }
-    const dry = invoke(a, 'sync.run', { dry_run: true });
-    const { r, ms: took, out } = syncCounted(a);
+    const dry = await invoke(a, 'sync.run', { dry_run: true });
+    const { r, ms: took, out } = await syncCounted(a);
     if (r.pushed !== dry.pushed) throw new Error(`pushed ${r.pushed}, previewed ${dry.pushed}`);
     rows.push({
       what: `push: ${count(actions)} actions (/29 allocations) as one changeset`,
@@ -128,11 +128,11 @@ async function benchNoop(): Promise<void> {
     const a = planner('noop', tenant.url);
     invoke(a, 'subnet.add', { cidr: '192.0.2.0/24' });
     invoke(a, 'allocate.subnet', { family: 4, prefix: 26 });
-    runSync(a);
+    await runSync(a);
     const samples: number[] = [];
     for (let i = 0; i < 33; i++) {
       const t0 = nowMs();
-      const r = invoke(a, 'sync.run', {});
+      const r = await invoke(a, 'sync.run', {});
       const t = nowMs() - t0;
       if (r.pulled || r.pushed) throw new Error('the no-op sync did something');
       if (i >= 3) samples.push(t);
@@ -164,7 +164,7 @@ async function benchCloneAndBytes(): Promise<void> {
   const tenant = await startTenant(tenantDb);
   try {
     const c = planner('clone', tenant.url);
-    const { r, ms: took, in: got } = syncCounted(c);
+    const { r, ms: took, in: got } = await syncCounted(c);
     if (r.mode !== 'clone') throw new Error(`expected a clone, got ${r.mode}`);
     const subnets = (c.q('SELECT COUNT(*) AS n FROM subnets').get() as { n: number }).n;
     if (subnets !== info.rows) throw new Error(`cloned ${subnets} subnets, the tenant has ${info.rows}`);
@@ -184,14 +184,14 @@ async function benchCloneAndBytes(): Promise<void> {
     invoke(small, 'subnet.add', { cidr: '10.0.0.0/8' });
     invoke(small, 'customer.add', { id: 'cust-1' });
     for (const leaf of leaves) invoke(small, 'allocate.subnet', { cidr: leaf, customer: 'cust-1' });
-    runSync(small);
+    await runSync(small);
     const table: string[][] = [];
     let n = 0;
     for (const k of [1, 10, 100, 1000]) {
       const line: string[] = [count(k)];
       for (const plan of [c, small]) {
         for (let i = 0; i < k; i++) invoke(plan, 'subnet.set', { cidr: leaves[i]!, description: `edit ${n}` });
-        const m = syncCounted(plan);
+        const m = await syncCounted(plan);
         line.push(`${m.r.pushed}`, `${count(m.out)} B`, `${(m.out / m.r.pushed).toFixed(0)} B`, ms(m.ms));
       }
       n++;

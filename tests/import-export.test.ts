@@ -28,7 +28,7 @@ describe('export', () => {
     src.call('subnet.set', { cidr: '192.0.2.192/26', description: "'=already quoted" });
     src.call('allocate.subnet', { cidr: '192.0.2.0/28', customer: '-1 cust', description: '\rcarriage return' });
     const file = join(tempDir(), 'plan.csv');
-    invoke(src.plan, 'export.run', { file });
+    await invoke(src.plan, 'export.run', { file });
     const text = readFileSync(file, 'utf8');
     expect(text.startsWith('\uFEFFkind,space,cidr,address,status,parked,ip_pool,location,vlan,customer')).toBe(true);
     expect(text).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
@@ -53,7 +53,7 @@ describe('export', () => {
     const dir = tempDir();
     for (const name of ['plan.csv', 'plan.xlsx']) {
       const file = join(dir, name);
-      const out = invoke(src.plan, 'export.run', { file });
+      const out = await invoke(src.plan, 'export.run', { file });
       expect(out.subnets).toBe(shown.global.tree.length + shown.private.tree.length);
       expect(out.ips).toBe(shown.global.ips.length + shown.private.ips.length);
       const back = plan();
@@ -76,7 +76,7 @@ describe('export', () => {
     src.call('subnet.add', { cidr: '203.0.113.0/28', ip_pool: true });
     src.call('allocate.ip', { pools: ['203.0.113.0/28'] });
     const file = join(tempDir(), 'plan.xlsx');
-    invoke(src.plan, 'export.run', { file });
+    await invoke(src.plan, 'export.run', { file });
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     expect(book.worksheets.map((w) => w.name)).toEqual(['Subnets', 'IP addresses']);
@@ -91,6 +91,6 @@ describe('export', () => {
     };
     expect(rows('Subnets').find((r) => r.cidr === '203.0.113.0/28')).toMatchObject({ kind: 'subnet', location: '', vlan: '', effective_location: 'EU-FRA', effective_vlan: 'web (102)', ip_pool: 'yes', parent: '203.0.113.0/27' });
     expect(rows('IP addresses')).toEqual([expect.objectContaining({ kind: 'ip', address: '203.0.113.1', vlan: 'web (102)', effective_location: 'EU-FRA', parent: '203.0.113.0/28' })]);
-    expect(() => invoke(src.plan, 'export.run', { file: join(tempDir(), 'plan.xls') })).toThrow(/writes \.xlsx workbooks, not legacy \.xls/);
+    await expect(invoke(src.plan, 'export.run', { file: join(tempDir(), 'plan.xls') })).rejects.toThrow(/writes \.xlsx workbooks, not legacy \.xls/);
   });
 });

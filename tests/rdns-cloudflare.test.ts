@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoke } from '../electron/api/handlers';
 import { Plan } from '../electron/plan';
-import { contract, type MethodArgs, type MethodName, type MethodResult } from '../shared/api/contract';
+import { checkedCall } from './support/plan';
+import { type MethodArgs, type MethodName, type MethodResult } from '../shared/api/contract';
 
 const TOKEN = 'cf-test-token-7f3a9c';
 const V4 = '113.0.203.in-addr.arpa';
@@ -24,11 +24,7 @@ let dir: string;
 let plan: Plan;
 /** One plan for the whole file: the steps build on each other. */
 const env = {
-  call: <M extends MethodName>(method: M, args?: MethodArgs<M>): MethodResult<M> => {
-    const result = invoke(plan, method, args ?? {});
-    contract[method].result.parse(result);
-    return result;
-  },
+  call: <M extends MethodName>(method: M, args?: MethodArgs<M>) => checkedCall(plan, method, args),
 };
 
 interface State {
@@ -86,12 +82,12 @@ describe('push to Cloudflare', () => {
     chmodSync(key, 0o600);
     call('rdns.provider.add', { name: 'cf', type: 'cloudflare', url: `${base}/client/v4`, zone_ids: [`${V4}=zone-v4`, `${BROKEN}=zone-broken`], secret_file: key });
 
-    const preview = call('rdns.push', { dry_run: true });
+    const preview = await call('rdns.push', { dry_run: true });
     expect(summary(preview)).toEqual({ [BROKEN]: 'failed +0 ~0 -0 !0', [V4]: 'preview +5 ~0 -0 !0', [V6]: 'preview +1 ~0 -0 !0' });
     expect((await state()).log.filter((l) => l.method !== 'GET')).toEqual([]);
 
     const started = Date.now();
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     expect(summary(r)).toEqual({ [BROKEN]: 'failed +0 ~0 -0 !0', [V4]: 'applied +5 ~0 -0 !0', [V6]: 'applied +1 ~0 -0 !0' });
     expect(r.zones.find((z) => z.zone === BROKEN)!.error).toBe(`Cloudflare could not list the records of ${BROKEN}: HTTP 500: 10001 Internal error in this zone`);
     expect(r.ok).toBe(false);
@@ -124,7 +120,7 @@ describe('push to Cloudflare', () => {
   it('a second push reads every page and writes nothing', async () => {
     const before = (await state()).log.length;
     const journal = env.call('journal.list', {}).batches.length;
-    const r = env.call('rdns.push', {});
+    const r = await env.call('rdns.push', {});
     expect(summary(r)).toEqual({ [BROKEN]: 'failed +0 ~0 -0 !0', [V4]: 'unchanged +0 ~0 -0 !0', [V6]: 'unchanged +0 ~0 -0 !0' });
     const log = (await state()).log.slice(before);
     expect(log.filter((l) => l.method !== 'GET')).toEqual([]);
@@ -139,7 +135,7 @@ describe('push to Cloudflare', () => {
     call('rdns.set', { address: '203.0.113.2', name: '' });
     call('ip.release', { address: '203.0.113.3' });
     const before = (await state()).log.length;
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     expect(summary(r)).toMatchObject({ [V4]: 'applied +0 ~1 -2 !0', [V6]: 'unchanged +0 ~0 -0 !0' });
     const writes = (await state()).log.slice(before).filter((l) => l.method !== 'GET' && l.status === 200).map((l) => l.method).sort();
     expect(writes).toEqual(['DELETE', 'DELETE', 'PATCH']);
@@ -153,8 +149,8 @@ describe('push to Cloudflare', () => {
     expect(call('rdns.pending', {}).providers[0]!.zones).toEqual([{ zone: BROKEN, create: 1, change: 0, delete: 0 }]);
   });
 
-  it('reports a refused token per zone, without the token', () => {
-    const r = env.call('rdns.push', { secrets: { cf: 'not-the-token' } });
+  it('reports a refused token per zone, without the token', async () => {
+    const r = await env.call('rdns.push', { secrets: { cf: 'not-the-token' } });
     expect(r.zones.map((z) => z.status)).toEqual(['failed', 'failed', 'failed']);
     expect(r.zones[1]!.error).toContain('HTTP 403: 10000 Authentication error');
     expect(JSON.stringify(r)).not.toContain('not-the-token');

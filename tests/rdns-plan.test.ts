@@ -35,7 +35,7 @@ function secretFile(mode: number, value = 'test-key'): string {
 }
 
 describe('rdns set', () => {
-  it('sets, normalizes and clears a PTR name through the journal (undo restores it)', () => {
+  it('sets, normalizes and clears a PTR name through the journal (undo restores it)', async () => {
     const e = rdnsPlan();
     const r = e.call('rdns.set', { address: '203.0.113.1', name: 'Web1.Example.NET.' });
     expect(r).toMatchObject({ address: '203.0.113.1', rdns: 'web1.example.net', previous: null });
@@ -50,7 +50,7 @@ describe('rdns set', () => {
     expect(e.check()).toEqual([]);
   });
 
-  it('refuses a bad name or an address without a record, changing nothing', () => {
+  it('refuses a bad name or an address without a record, changing nothing', async () => {
     const e = rdnsPlan();
     const before = e.call('ip.list', {});
     const journal = e.call('journal.list', {});
@@ -64,7 +64,7 @@ describe('rdns set', () => {
     expect(e.call('journal.list', {})).toEqual(journal);
   });
 
-  it('names an address inside an allocated subnet by giving it a record', () => {
+  it('names an address inside an allocated subnet by giving it a record', async () => {
     const e = rdnsPlan();
     e.call('allocate.subnet', { family: 4, prefix: 29, customer: 'cust-1' });
     const r = e.call('rdns.set', { address: '203.0.113.17', name: 'cust.example.net' });
@@ -74,7 +74,7 @@ describe('rdns set', () => {
 });
 
 describe('rdns pattern', () => {
-  it('previews, then fills every record of the subnet in one undoable step', () => {
+  it('previews, then fills every record of the subnet in one undoable step', async () => {
     const e = rdnsPlan();
     e.call('rdns.set', { address: '203.0.113.2', name: 'keep.example.net' });
     const preview = e.call('rdns.pattern', { cidr: '203.0.113.0/24', pattern: 'host-{last-octet}.{location}.example.net', dry_run: true });
@@ -92,7 +92,7 @@ describe('rdns pattern', () => {
     expect(rdnsOf(e)['203.0.113.1']).toBeNull();
   });
 
-  it('refuses the whole fill when one address cannot be named, listing which', () => {
+  it('refuses the whole fill when one address cannot be named, listing which', async () => {
     const e = rdnsPlan();
     const before = e.call('ip.list', {});
     const err = e.refuse('rdns.pattern', { cidr: '2001:db8:1::/48', pattern: 'h{octet4}.example.net' });
@@ -104,7 +104,7 @@ describe('rdns pattern', () => {
 });
 
 describe('reverse zones', () => {
-  it('derives zones from the roots and lets the planner declare more, listing the CNAMEs a classless zone needs', () => {
+  it('derives zones from the roots and lets the planner declare more, listing the CNAMEs a classless zone needs', async () => {
     const e = rdnsPlan();
     e.call('rdns.set', { address: '198.51.100.65', name: 'a.example.net' });
     expect(e.call('rdns.zone.list', {}).zones.map((z) => [z.name, z.kind, z.declared, z.ptrs])).toEqual([
@@ -123,7 +123,7 @@ describe('reverse zones', () => {
     expect(e.call('rdns.zone.list', {}).zones.every((x) => !x.declared)).toBe(true);
   });
 
-  it('exports BIND zone files with SOA and NS from the settings, CNAMEs and delegation in the parent of a classless zone', () => {
+  it('exports BIND zone files with SOA and NS from the settings, CNAMEs and delegation in the parent of a classless zone', async () => {
     const e = rdnsPlan();
     e.call('rdns.set', { address: '203.0.113.1', name: 'web1.example.net' });
     expect(e.refuse('rdns.zone.file', { zone: '113.0.203.in-addr.arpa' }).message).toContain('rdns settings set --ns');
@@ -150,7 +150,7 @@ describe('reverse zones', () => {
 });
 
 describe('providers', () => {
-  it('validate their settings and their secret file, and are journaled without secrets', () => {
+  it('validate their settings and their secret file, and are journaled without secrets', async () => {
     const e = rdnsPlan();
     const loose = secretFile(0o644, 'super-secret-key');
     const before = e.call('journal.list', {});
@@ -181,7 +181,7 @@ describe('providers', () => {
     expect(e.check()).toEqual([]);
   });
 
-  it('count pending PTRs per provider offline; a declared zone binds it to one provider', () => {
+  it('count pending PTRs per provider offline; a declared zone binds it to one provider', async () => {
     const e = rdnsPlan();
     const key = secretFile(0o600);
     e.call('rdns.provider.add', { name: 'pdns', type: 'powerdns', url: 'http://127.0.0.1:1', secret_file: key });
@@ -200,7 +200,7 @@ describe('providers', () => {
     ]);
     expect(e.call('rdns.zone.list', { provider: 'pdns' }).zones.map((z) => z.name)).toEqual(['64/26.100.51.198.in-addr.arpa', '113.0.203.in-addr.arpa']);
     expect(e.refuse('rdns.provider.remove', { name: 'cf' }).code).toBe('CONFLICT');
-    expect(e.refuse('rdns.push', { provider: 'internal' }).message).toContain('is internal');
+    expect((await e.refuseAsync('rdns.push', { provider: 'internal' })).message).toContain('is internal');
   });
 });
 

@@ -12,10 +12,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoke } from '../electron/api/handlers';
 import { Plan } from '../electron/plan';
-import { contract, type MethodArgs, type MethodName, type MethodResult } from '../shared/api/contract';
-import { isFluxError } from '../shared/errors';
+import { checkedCall, refusedAsync } from './support/plan';
+import { type MethodArgs, type MethodName, type MethodResult } from '../shared/api/contract';
 
 const SERVER = process.env.FLUXPLAN_PDNS_SERVER || '/usr/sbin/pdns_server';
 const SCHEMA = ['/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql', '/usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql'].find((f) => existsSync(f));
@@ -101,20 +100,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const call = <M extends MethodName>(method: M, args?: MethodArgs<M>): MethodResult<M> => {
-  const result = invoke(plan, method, args ?? {});
-  contract[method].result.parse(result);
-  return result;
-};
-const refuse = <M extends MethodName>(method: M, args?: MethodArgs<M>) => {
-  try {
-    invoke(plan, method, args ?? {});
-  } catch (e) {
-    if (isFluxError(e)) return e;
-    throw e;
-  }
-  throw new Error(`${method} was expected to be refused`);
-};
+const call = <M extends MethodName>(method: M, args?: MethodArgs<M>) => checkedCall(plan, method, args);
 
 // ---- the PowerDNS API, read directly
 const zoneId = (zone: string) => `${zone}.`.replace(/\//g, '=2F');
@@ -188,7 +174,7 @@ describe('push to a real PowerDNS', () => {
 
   it('previews the diff without writing anything', async () => {
     const batches = call('journal.list', {}).batches.length;
-    const r = call('rdns.push', { dry_run: true });
+    const r = await call('rdns.push', { dry_run: true });
     expect(r.dry_run).toBe(true);
     expect(summary(r)).toEqual({ [CLASSLESS]: 'preview +2 ~0 -0 !0', [V4]: 'preview +2 ~0 -0 !0', [V6]: 'preview +2 ~0 -0 !0' });
     expect(r.zones.find((z) => z.zone === CLASSLESS)!.zone_created).toBe(true);
@@ -203,7 +189,7 @@ describe('push to a real PowerDNS', () => {
   });
 
   it('pushes: creates the missing zones (the classless one by its =2F id) and the PTRs, marked as FluxPlan\'s', async () => {
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     expect(r.ok).toBe(true);
     expect(summary(r)).toEqual({ [CLASSLESS]: 'applied +2 ~0 -0 !0', [V4]: 'applied +2 ~0 -0 !0', [V6]: 'applied +2 ~0 -0 !0' });
     expect(r.zones.filter((z) => z.zone_created).map((z) => z.zone)).toEqual([CLASSLESS, V6]);
@@ -232,7 +218,7 @@ describe('push to a real PowerDNS', () => {
 
   it('a second push right after changes nothing, here or there', async () => {
     const before = { v4: await records(V4), journal: call('journal.list', {}).batches.length, ips: call('ip.list', {}) };
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     expect(summary(r)).toEqual({ [CLASSLESS]: 'unchanged +0 ~0 -0 !0', [V4]: 'unchanged +0 ~0 -0 !0', [V6]: 'unchanged +0 ~0 -0 !0' });
     expect(r.ok).toBe(true);
     expect(await records(V4)).toEqual(before.v4);
@@ -247,7 +233,7 @@ describe('push to a real PowerDNS', () => {
     call('rdns.set', { address: '198.51.100.100', name: 'b2.example.net' });
     expect(call('rdns.pending', {}).providers[0]).toMatchObject({ pending: 4, create: 0, change: 2, delete: 2 });
 
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     expect(summary(r)).toEqual({ [CLASSLESS]: 'applied +0 ~1 -0 !0', [V4]: 'applied +0 ~1 -1 !0', [V6]: 'applied +0 ~0 -1 !0' });
     expect(r.zones.find((z) => z.zone === V4)!.changed).toEqual([{ name: `1.${V4}`, type: 'PTR', from: 'host-1.eu-fra.example.net', to: 'web1.example.net' }]);
     expect(r.zones.find((z) => z.zone === V4)!.deleted).toEqual([{ name: `2.${V4}`, type: 'PTR', content: 'host-2.eu-fra.example.net' }]);
@@ -258,12 +244,12 @@ describe('push to a real PowerDNS', () => {
     expect(cleared.rdns).toBeNull();
     expect(cleared.rdns_updated_at).not.toBeNull();
     expect(call('rdns.pending', {}).providers[0]!.pending).toBe(0);
-    expect(summary(call('rdns.push', {}))[V4]).toBe('unchanged +0 ~0 -0 !0');
+    expect(summary(await call('rdns.push', {}))[V4]).toBe('unchanged +0 ~0 -0 !0');
   });
 
   it('leaves a record it does not own alone even when the plan names that address, and says so', async () => {
     call('rdns.set', { address: '203.0.113.3', name: 'mine.example.net' });
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     const z = r.zones.find((x) => x.zone === V4)!;
     expect(z.status).toBe('failed');
     expect(z.failed).toEqual([{ name: `3.${V4}`, type: 'PTR', error: `3.${V4} already has a PTR record FluxPlan does not own (by-hand.example.org); it was left alone` }]);
@@ -299,7 +285,7 @@ describe('push to a real PowerDNS', () => {
   it('fills a declared parent /24 with the CNAMEs its RFC 2317 child needs, so the PTR resolves over DNS', async () => {
     call('rdns.provider.set', { name: 'pdns', create_zones: true });
     call('rdns.zone.add', { zone: '198.51.100.0/24' });
-    const r = call('rdns.push', {});
+    const r = await call('rdns.push', {});
     expect(summary(r)).toMatchObject({ '100.51.198.in-addr.arpa': 'applied +64 ~0 -0 !0', '2.0.192.in-addr.arpa': 'applied +1 ~0 -0 !0' });
     expect(r.ok).toBe(true);
     const parent = (await records('100.51.198.in-addr.arpa'))!;
@@ -309,21 +295,21 @@ describe('push to a real PowerDNS', () => {
     resolver.setServers([`127.0.0.1:${pdns.dnsPort}`]);
     expect(await resolver.resolvePtr('65.100.51.198.in-addr.arpa')).toEqual(['a.example.net']);
     expect(await resolver.resolvePtr('1.113.0.203.in-addr.arpa')).toEqual(['web2.example.net']);
-    expect(summary(call('rdns.push', {}))['100.51.198.in-addr.arpa']).toBe('unchanged +0 ~0 -0 !0');
+    expect(summary(await call('rdns.push', {}))['100.51.198.in-addr.arpa']).toBe('unchanged +0 ~0 -0 !0');
   });
 
-  it('refuses to push with a secret file others can read, before any request', () => {
+  it('refuses to push with a secret file others can read, before any request', async () => {
     chmodSync(keyFile, 0o644);
     try {
-      const e = refuse('rdns.push', {});
+      const e = await refusedAsync(plan, 'rdns.push', {});
       expect(e.message).toBe(`secret file ${keyFile} is readable by others (mode 0644); only its owner may read it: chmod 600 ${keyFile}`);
     } finally {
       chmodSync(keyFile, 0o600);
     }
   });
 
-  it('reports a wrong API key per zone without showing the key', () => {
-    const r = call('rdns.push', { secrets: { pdns: 'wrong-key-0000' } });
+  it('reports a wrong API key per zone without showing the key', async () => {
+    const r = await call('rdns.push', { secrets: { pdns: 'wrong-key-0000' } });
     expect(r.ok).toBe(false);
     expect(r.zones.every((z) => z.status === 'failed' && /HTTP 401/.test(z.error ?? ''))).toBe(true);
     expect(JSON.stringify(r)).not.toContain('wrong-key-0000');

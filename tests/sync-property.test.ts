@@ -27,32 +27,33 @@ import { planImage, tokenFile, violations } from './sync-helpers';
 /** The emulator's tenant logic as an adapter, every message through the protocol's schemas. */
 export class LocalTenant implements TenantAdapter {
   constructor(readonly tenant: Tenant) {}
-  status() {
+  async status() {
     return this.tenant.status();
   }
-  changes(since: number, cursor: string | null) {
+  async changes(since: number, cursor: string | null) {
     return changesPage.parse(JSON.parse(this.tenant.changesPage(since, cursor, 7)));
   }
-  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void): SnapshotInfo {
+  async snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void | Promise<void>): Promise<SnapshotInfo> {
     const plan = this.tenant.plan;
-    return plan.read(() => {
+    const { rows, info } = plan.read(() => {
       const info = { tenant: this.tenant.id, version: this.tenant.version(), rows: 0 };
       const rows: SnapshotRow[] = [];
       for (const r of planRows(plan)) rows.push(snapshotRow.parse(JSON.parse(JSON.stringify(toSnapshotRow(r)))));
       info.rows = rows.length;
-      onRows(rows, info);
-      return info;
+      return { rows, info };
     });
+    await onRows(rows, info);
+    return info;
   }
-  post(cs: Parameters<TenantAdapter['post']>[0]): PostOutcome {
+  async post(cs: Parameters<TenantAdapter['post']>[0]): Promise<PostOutcome> {
     const a = this.tenant.post(changeset.parse(JSON.parse(JSON.stringify(cs))));
     return { status: a.status, answer: a.body } as PostOutcome;
   }
-  changesetStatus(id: string) {
+  async changesetStatus(id: string) {
     const s = this.tenant.changesetStatus(id);
     return s.status === 404 ? null : changesetStatus.parse(s.body);
   }
-  close() {}
+  async close() {}
 }
 
 type Op =
@@ -161,8 +162,8 @@ function step(plan: Plan, op: Op): void {
   }
 }
 
-function sync(plan: Plan, adapter: TenantAdapter, choose: () => number): void {
-  runSync(plan, { adapter });
+async function sync(plan: Plan, adapter: TenantAdapter, choose: () => number): Promise<void> {
+  await runSync(plan, { adapter });
   // Resolve whatever is open, by a random choice (re-allocation only where it applies).
   for (const c of openConflicts(plan, getRemote(plan))) {
     const choices: Array<'mine' | 'theirs' | 'reallocate'> = c.kind === 'allocation' ? ['mine', 'theirs', 'reallocate'] : ['mine', 'theirs'];
@@ -178,7 +179,7 @@ function sync(plan: Plan, adapter: TenantAdapter, choose: () => number): void {
   }
 }
 
-function setup(dir: string) {
+async function setup(dir: string) {
   const tenantPlan = Plan.open(join(dir, 'tenant.sqlite'));
   const adapter = new LocalTenant(new Tenant(tenantPlan));
   const token = tokenFile('local-token', dir);
@@ -196,30 +197,30 @@ function setup(dir: string) {
     ['subnet.add', { cidr: '10.0.0.0/24' }],
     ['subnet.add', { cidr: '10.0.3.0/28', ip_pool: true }],
   ] as const) invoke(a, m, args);
-  runSync(a, { adapter });
+  await runSync(a, { adapter });
   const b = open('b');
-  runSync(b, { adapter });
+  await runSync(b, { adapter });
   return { tenantPlan, adapter, a, b };
 }
 
 describe('sync under random concurrent work', () => {
-  it('two planners and the tenant always converge, keeping every invariant', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), opArb), { minLength: 10, maxLength: 60 }), fc.infiniteStream(fc.nat()), (ops, stream) => {
+  it('two planners and the tenant always converge, keeping every invariant', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), opArb), { minLength: 10, maxLength: 60 }), fc.infiniteStream(fc.nat()), async (ops, stream) => {
         const dir = tempDir();
-        const { tenantPlan, adapter, a, b } = setup(dir);
+        const { tenantPlan, adapter, a, b } = await setup(dir);
         const it = stream[Symbol.iterator]();
         const choose = () => it.next().value as number;
         try {
           for (const [onA, op] of ops) {
             const plan = onA ? a : b;
-            if (op.t === 'sync') sync(plan, adapter, choose);
+            if (op.t === 'sync') await sync(plan, adapter, choose);
             else step(plan, op);
           }
           // Settle: sync both until nothing moves.
           for (let i = 0; i < 4; i++) {
-            sync(a, adapter, choose);
-            sync(b, adapter, choose);
+            await sync(a, adapter, choose);
+            await sync(b, adapter, choose);
           }
           expect(openConflicts(a, getRemote(a))).toEqual([]);
           expect(openConflicts(b, getRemote(b))).toEqual([]);

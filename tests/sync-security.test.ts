@@ -110,13 +110,13 @@ describe('sync security', () => {
       const added = invoke(plan, 'sync.remote.add', { name: 'fb', url: tenant.url, secret_kind: 'safe-storage', secret_ref: 'fluxplan-remote-fb' });
       expect(added.remote.secret).toBe("the desktop app's keychain");
       // Here (no safeStorage) the token cannot be read: a clear refusal, nothing sent.
-      expect(() => invoke(plan, 'sync.run', {})).toThrow(/kept by the host that added it/);
-      const r = invoke(plan, 'sync.run', { token: tenant.token });
+      await expect(invoke(plan, 'sync.run', {})).rejects.toThrow(/kept by the host that added it/);
+      const r = await invoke(plan, 'sync.run', { token: tenant.token });
       expect(r).toMatchObject({ mode: 'upload', pushed: 1 });
       // The token moves out into a file and back into the host's store, the sync state kept.
       const file = tokenFile(tenant.token);
       expect(invoke(plan, 'sync.remote.set', { name: 'fb', secret_file: file }).remote).toMatchObject({ secret: `the file ${file}`, version: 1 });
-      expect(invoke(plan, 'sync.run', {})).toMatchObject({ status: 'synced', pushed: 0 });
+      expect(await invoke(plan, 'sync.run', {})).toMatchObject({ status: 'synced', pushed: 0 });
       expect(invoke(plan, 'sync.remote.set', { name: 'fb', secret_kind: 'safe-storage', secret_ref: 'fb' }).remote).toMatchObject({ secret: "the desktop app's keychain", version: 1 });
       expect(() => invoke(plan, 'sync.remote.set', { name: 'fb', secret_kind: 'safe-storage' })).toThrow(/secret_kind and secret_ref go together/);
       expect(() => invoke(plan, 'sync.remote.set', { name: 'fb', secret_file: file, secret_kind: 'safe-storage', secret_ref: 'fb' })).toThrow(/not both/);

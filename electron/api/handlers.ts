@@ -3,7 +3,7 @@
  * Transports (CLI, Electron IPC, loopback HTTP) call `invoke`, which validates before the engine runs.
  */
 import type { z } from 'zod';
-import { contract, type MethodName, type MethodResult, type Reply } from '../../shared/api/contract';
+import { contract, type HandlerResult, type MethodName, type MethodResult, type Reply } from '../../shared/api/contract';
 import { FluxError } from '../../shared/errors';
 import { allocatorHandlers } from '../allocator/handlers';
 import { billingHandlers } from '../billing/handlers';
@@ -16,7 +16,7 @@ import { rdnsHandlers } from '../rdns/handlers';
 import { syncHandlers } from '../sync/handlers';
 import { treeHandlers } from '../tree/handlers';
 import { browseHandlers } from '../tree/browse';
-import type { HandlerMap } from './handler';
+import type { CallContext, HandlerMap } from './handler';
 import { toErrorBody } from './error-body';
 
 export { toErrorBody };
@@ -49,18 +49,20 @@ export function parseArgs<M extends MethodName>(method: M, raw: unknown) {
   return parsed.data;
 }
 
-/** Validates, runs, and returns the result. Throws FluxError for refusals. */
-export function invoke<M extends MethodName>(plan: Plan, method: M, raw: unknown): MethodResult<M> {
+/**
+ * Validates, runs, and returns the result (a promise of it for the async methods). Throws FluxError for
+ * refusals; an async method rejects with it.
+ */
+export function invoke<M extends MethodName>(plan: Plan, method: M, raw: unknown, context: CallContext = {}): HandlerResult<M> {
   const args = parseArgs(method, raw);
-  return (handlers[method] as (plan: Plan, args: unknown) => MethodResult<M>)(plan, args);
+  return (handlers[method] as (plan: Plan, args: unknown, context: CallContext) => HandlerResult<M>)(plan, args, context);
 }
 
-/** invoke, folded into the reply shape transports send over the wire. */
-export function reply<M extends MethodName>(plan: Plan, method: M, raw: unknown): Reply<M> {
+/** invoke, awaited and folded into the reply shape transports send over the wire. */
+export async function reply<M extends MethodName>(plan: Plan, method: M, raw: unknown, context: CallContext = {}): Promise<Reply<M>> {
   try {
-    return { ok: true, result: invoke(plan, method, raw) };
+    return { ok: true, result: (await invoke(plan, method, raw, context)) as MethodResult<M> };
   } catch (e) {
     return { ok: false, error: toErrorBody(e) };
   }
 }
-

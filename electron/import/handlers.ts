@@ -6,7 +6,7 @@ import type { HandlerMap } from '../api/handler';
 import { jobPhase, type ImportResult, type JobStatus } from '../../shared/import/schema';
 import { FluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
-import { cancelJob, jobState, runJob, startJob } from '../jobs/job';
+import { cancelJob, jobState, startJob, waitJob } from '../jobs/job';
 import { stderrProgress } from '../jobs/progress';
 import { deleteProfile, getProfile, listProfiles, saveProfile } from './profiles';
 import { toOverrides } from './mapping';
@@ -45,7 +45,7 @@ const IMPORT_PHASES: readonly string[] = jobPhase.options;
 
 function status(id: string, errorsLimit: number): JobStatus {
   const s = jobState(id);
-  if (s.kind === 'sync' || s.kind === 'sync-probe') throw new FluxError('INVALID_ARGUMENT', `${id} is a sync job, not an import or export (ask sync.job)`);
+  if (s.kind === 'sync' || s.kind === 'sync-probe' || s.kind === 'clone') throw new FluxError('INVALID_ARGUMENT', `${id} is a sync job, not an import or export (ask sync.job)`);
   const isExport = s.kind === 'export';
   return {
     job: id,
@@ -65,17 +65,18 @@ export const importHandlers: HandlerMap<
   | 'import.detect' | 'import.run' | 'import.start' | 'import.status' | 'import.errors' | 'import.cancel'
   | 'import.profile.list' | 'import.profile.get' | 'import.profile.save' | 'import.profile.delete' | 'export.run' | 'export.start'
 > = {
-  'import.detect': (plan, a) => {
+  'import.detect': async (plan, a, { signal }) => {
     toOverrides(a.mapping, a.statuses);
-    return runJob(plan.file, 'detect', { ...a }) as never;
+    return (await waitJob(startJob(plan.file, 'detect', { ...a }), { signal })) as never;
   },
-  'import.run': (plan, a) => {
+  'import.run': async (plan, a, { signal }) => {
     toOverrides(a.mapping, a.statuses);
     if (a.profile) plan.read(() => getProfile(plan, a.profile!));
     releaseGroup(plan);
     const progress = a.progress ? stderrProgress() : null;
     try {
-      return runJob(plan.file, 'import', importArgs(a), progress ? (s) => progress.report(progressLine(s)) : undefined) as ImportResult;
+      const job = startJob(plan.file, 'import', importArgs(a));
+      return (await waitJob(job, { signal, ...(progress ? { progress: (s) => progress.report(progressLine(s)) } : {}) })) as ImportResult;
     } finally {
       progress?.end();
     }
@@ -109,9 +110,9 @@ export const importHandlers: HandlerMap<
     return { deleted: a.name };
   },
 
-  'export.run': (plan, a) => {
+  'export.run': async (plan, a, { signal }) => {
     releaseGroup(plan);
-    return runJob(plan.file, 'export', { ...a }) as never;
+    return (await waitJob(startJob(plan.file, 'export', { ...a }), { signal })) as never;
   },
   'export.start': (plan, a) => ({ job: startJob(plan.file, 'export', { ...a }) }),
 };

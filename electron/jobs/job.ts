@@ -1,29 +1,40 @@
 /**
- * Long work (imports, exports, detections, syncs) runs in a worker thread with its own connection to
- * the plan file, so the thread that serves the API (the desktop's engine thread, the CLI) never blocks
- * on parsing and writing a million rows or on the network. A job is started and then polled: progress
- * comes from shared counters, the result through a message port read synchronously, cancel is a shared
- * flag the worker checks at the job's safe points (a cancelled import rolls back, so the plan is
- * untouched). `runJob` waits for one, for callers that want the answer in one call (the command line).
+ * Jobs: long work the API starts and then polls, with progress, a result and cancel.
+ *
+ * - CPU work (imports, exports, detections, applying a cloned plan) runs in a worker thread with its
+ *   own connection to the plan file (`startJob`), so the thread that serves the API never blocks on
+ *   parsing and writing a million rows. Progress comes from shared counters the worker writes, the
+ *   outcome as one message; cancel is a shared flag the worker checks at its safe points (a cancelled
+ *   import rolls back, so the plan is untouched). The worker is a real bundled file (worker.ts).
+ * - Async work that mostly waits on the network (a sync started from the desktop) runs in this thread
+ *   (`startTask`): its awaits leave the thread free, and cancel aborts its AbortSignal.
+ *
+ * Both are polled the same way (`jobState`) and awaited the same way (`waitJob`).
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { FluxError, type ErrorCode } from '../../shared/errors';
-import { COUNTER, COUNTERS, PHASES, type JobPhase, type JobState, type JobTask } from './counters';
+import { outcomeOfError } from './outcome';
+import { COUNTER, COUNTERS, PHASES, type JobError, type JobHooks, type JobPhase, type JobState, type JobTask, type TaskKind, type WorkerData, type WorkerOutcome, type WorkerTask } from './counters';
 
 interface Job {
   id: string;
   kind: JobTask;
   planFile: string;
-  worker: Worker;
   counters: Int32Array;
-  port: MessagePort;
   state: JobState;
   result: unknown;
-  error: ({ code: string; message: string } & Record<string, unknown>) | null;
+  error: JobError | null;
+  cancel(): void;
+  /** Resolves when the outcome is known. */
+  settled: Promise<void>;
+  /** Resolves when the job's thread (or task) is over: the plan's connection closed. */
+  closed: Promise<void>;
+  finish(outcome: WorkerOutcome): void;
+  exited(): void;
 }
 
 const jobs = new Map<string, Job>();
@@ -95,26 +106,48 @@ export function workerScript(): string {
   throw new FluxError('INTERNAL', 'The job worker (job-worker.mjs) is missing; run npm install (or npm run build) to build it');
 }
 
-/**
- * A small CommonJS loader runs first: if the worker module cannot even load, it still reports the
- * failure through the port, so a caller waiting for the job is never left hanging.
- */
-const BOOT = `
-// exceljs's zip dependencies still call the deprecated Buffer(); that is no news for the planner's terminal.
-process.noDeprecation = true;
-const { workerData } = require('node:worker_threads');
-const flags = new Int32Array(workerData.shared);
-import(workerData.script).catch((e) => {
-  workerData.port.postMessage({ ok: false, error: { code: 'INTERNAL', message: 'the job worker could not start: ' + (e && e.message || e) } });
-  Atomics.store(flags, 0, 1);
-  Atomics.notify(flags, 0);
-});
-`;
-
 // ------------------------------------------------------------ jobs
 
-export function startJob(planFile: string, kind: JobTask, args: Record<string, unknown>): string {
-  if (planFile === ':memory:') throw new FluxError('INVALID_ARGUMENT', 'Imports, exports and background syncs need a plan file; an in-memory plan cannot be shared with the job worker');
+function keep(j: Job): string {
+  jobs.set(j.id, j);
+  const done = [...jobs.values()].filter((x) => x.state !== 'running');
+  for (const x of done.slice(0, Math.max(0, done.length - KEEP))) jobs.delete(x.id);
+  return j.id;
+}
+
+function newJob(kind: JobTask, planFile: string, cancel: (j: Job) => void): Job {
+  let settle!: () => void;
+  let exit!: () => void;
+  const j: Job = {
+    id: `${kind}-${++seq}-${Date.now().toString(36)}`,
+    kind,
+    planFile,
+    counters: new Int32Array(new SharedArrayBuffer(COUNTERS * 4)),
+    state: 'running',
+    result: null,
+    error: null,
+    cancel: () => cancel(j),
+    settled: new Promise<void>((r) => (settle = r)),
+    closed: new Promise<void>((r) => (exit = r)),
+    finish: (outcome) => {
+      if (j.state !== 'running') return;
+      if (outcome.ok) {
+        j.state = 'done';
+        j.result = outcome.result;
+      } else {
+        j.state = outcome.cancelled ? 'cancelled' : 'failed';
+        j.error = outcome.error ?? { code: 'INTERNAL', message: 'the job failed without saying why' };
+      }
+      settle();
+    },
+    exited: () => exit(),
+  };
+  return j;
+}
+
+/** Long CPU work on a plan file, in a worker thread of its own (an import, an export, a detection, applying a cloned plan). */
+export function startJob(planFile: string, kind: WorkerTask, args: Record<string, unknown>): string {
+  if (planFile === ':memory:') throw new FluxError('INVALID_ARGUMENT', 'Imports, exports and clones need a plan file; an in-memory plan cannot be shared with the job worker');
   if ((kind === 'import' || kind === 'detect') && typeof args.file === 'string') {
     try {
       if (!statSync(args.file).isFile()) throw new FluxError('INVALID_ARGUMENT', `${args.file} is not a file`);
@@ -123,18 +156,44 @@ export function startJob(planFile: string, kind: JobTask, args: Record<string, u
       throw new FluxError('NOT_FOUND', `${args.file} does not exist`, { file: args.file });
     }
   }
-  const shared = new SharedArrayBuffer(COUNTERS * 4);
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(BOOT, {
-    eval: true,
-    workerData: { task: kind, planFile, args, shared, port: port2, script: pathToFileURL(workerScript()).href },
-    transferList: [port2],
+  const j = newJob(kind, planFile, (x) => Atomics.store(x.counters, COUNTER.cancel, 1));
+  const worker = new Worker(workerScript(), { workerData: { task: kind, planFile, args, shared: j.counters.buffer } satisfies WorkerData });
+  worker.on('message', (m: WorkerOutcome) => j.finish(m));
+  // The module failed to load, or threw outside the job's own error handling: the job has failed.
+  worker.on('error', (e) => j.finish({ ok: false, cancelled: false, error: { code: 'INTERNAL', message: `the job worker failed: ${e.message}` } }));
+  worker.on('exit', (code) => {
+    j.finish({ ok: false, cancelled: false, error: { code: 'INTERNAL', message: `the job worker stopped before it answered (exit ${code})` } });
+    j.exited();
   });
-  const id = `${kind}-${++seq}-${Date.now().toString(36)}`;
-  jobs.set(id, { id, kind, planFile, worker, counters: new Int32Array(shared), port: port1, state: 'running', result: null, error: null });
-  const done = [...jobs.values()].filter((j) => j.state !== 'running');
-  for (const j of done.slice(0, Math.max(0, done.length - KEEP))) jobs.delete(j.id);
-  return id;
+  return keep(j);
+}
+
+/**
+ * Async work in this thread, tracked like a job (a sync started from the desktop): `run` gets the
+ * progress hooks and a signal that `cancelJob` aborts. It must reach its safe points by itself.
+ */
+export function startTask(planFile: string, kind: TaskKind, run: (hooks: JobHooks, signal: AbortSignal) => Promise<unknown>): string {
+  const controller = new AbortController();
+  const j = newJob(kind, planFile, () => controller.abort(new FluxError('CANCELLED', 'cancelled')));
+  const set = (i: number, v: number) => Atomics.store(j.counters, i, v);
+  const hooks: JobHooks = {
+    phase: (p) => set(COUNTER.phase, PHASES.indexOf(p)),
+    read: (n) => set(COUNTER.read, n),
+    checked: (n) => set(COUNTER.checked, n),
+    written: (n) => set(COUNTER.written, n),
+    cancelled: () => controller.signal.aborted,
+  };
+  keep(j);
+  run(hooks, controller.signal)
+    .then(
+      (result) => {
+        hooks.phase('done');
+        j.finish({ ok: true, result });
+      },
+      (e) => j.finish(outcomeOfError(e)),
+    )
+    .finally(() => j.exited());
+  return j.id;
 }
 
 function job(id: string): Job {
@@ -143,24 +202,8 @@ function job(id: string): Job {
   return j;
 }
 
-/** Picks up the worker's answer once it has signalled it. */
-function settle(j: Job): void {
-  if (j.state !== 'running' || Atomics.load(j.counters, COUNTER.state) !== 1) return;
-  const msg = receiveMessageOnPort(j.port)?.message as { ok: boolean; result?: unknown; cancelled?: boolean; error?: Job['error'] } | undefined;
-  if (!msg) return;
-  j.port.close();
-  if (msg.ok) {
-    j.state = 'done';
-    j.result = msg.result;
-  } else {
-    j.state = msg.cancelled ? 'cancelled' : 'failed';
-    j.error = msg.error ?? { code: 'INTERNAL', message: 'the job worker failed' };
-  }
-}
-
 export function jobState(id: string): { kind: JobTask; state: JobState; phase: JobPhase; read: number; checked: number; written: number; result: unknown; error: Job['error'] } {
   const j = job(id);
-  settle(j);
   const c = j.counters;
   return {
     kind: j.kind,
@@ -176,51 +219,47 @@ export function jobState(id: string): { kind: JobTask; state: JobState; phase: J
 
 /** The id of a job of this kind on this plan file that is still running, if any. */
 export function runningJob(planFile: string, kind: JobTask): string | null {
-  for (const j of jobs.values()) {
-    settle(j);
-    if (j.kind === kind && j.state === 'running' && j.planFile === planFile) return j.id;
-  }
+  for (const j of jobs.values()) if (j.kind === kind && j.state === 'running' && j.planFile === planFile) return j.id;
   return null;
 }
 
 /** Asks the job to stop at its next safe point; an import in progress rolls back. Returns the state right after asking. */
 export function cancelJob(id: string): JobState {
   const j = job(id);
-  settle(j);
-  if (j.state === 'running') Atomics.store(j.counters, COUNTER.cancel, 1);
+  if (j.state === 'running') j.cancel();
   return j.state;
 }
 
-/** Waits until a job's worker has also checkpointed the plan and closed its connection (after its result is out). */
-export function waitClosed(id: string): void {
-  const j = job(id);
-  while (Atomics.load(j.counters, COUNTER.closed) !== 1) Atomics.wait(j.counters, COUNTER.closed, 0, 250);
+/** Resolves once a job's worker has also checkpointed the plan and closed its connection (after its result is out). */
+export function waitClosed(id: string): Promise<void> {
+  return job(id).closed;
 }
 
-/** Waits for a job, calling `progress` a few times a second. The result, or the job's error thrown as a FluxError. */
-export function waitJob(id: string, progress?: (s: ReturnType<typeof jobState>) => void, keep = false): unknown {
+/**
+ * Waits for a job, calling `progress` a few times a second; `signal` cancels it. The result, or the
+ * job's error thrown as a FluxError.
+ */
+export async function waitJob(id: string, options: { progress?: (s: ReturnType<typeof jobState>) => void; signal?: AbortSignal; keep?: boolean } = {}): Promise<unknown> {
   const j = job(id);
-  for (;;) {
-    Atomics.wait(j.counters, COUNTER.state, 0, 250);
-    const s = jobState(id);
-    if (s.state === 'running') {
-      progress?.(s);
-      continue;
-    }
-    if (!keep) jobs.delete(id);
-    if (s.state === 'done') return s.result;
-    const { code, message, ...details } = s.error!;
-    throw new FluxError(code as ErrorCode, message, { ...details, cancelled: s.state === 'cancelled' });
+  const onAbort = () => cancelJob(id);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  const ticker = options.progress ? setInterval(() => options.progress!(jobState(id)), 250) : null;
+  try {
+    await j.settled;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    options.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-export function runJob(planFile: string, kind: JobTask, args: Record<string, unknown>, progress?: (s: ReturnType<typeof jobState>) => void): unknown {
-  return waitJob(startJob(planFile, kind, args), progress);
+  if (!options.keep) jobs.delete(id);
+  if (j.state === 'done') return j.result;
+  const { code, message, ...details } = j.error!;
+  throw new FluxError(code as ErrorCode, message, { ...details, cancelled: j.state === 'cancelled' });
 }
 
 /** Drops a finished job's result (the desktop calls this once the wizard or dialog is closed). */
 export function forgetJob(id: string): void {
   const j = job(id);
-  if (j.state === 'running') Atomics.store(j.counters, COUNTER.cancel, 1);
+  if (j.state === 'running') j.cancel();
   jobs.delete(id);
 }

@@ -1,4 +1,8 @@
-/** The engine's thread: opens the plan (migrations applied), then answers one message per API call. */
+/**
+ * The engine's thread: opens the plan (migrations applied), then answers one message per API call.
+ * Calls are answered as they finish, not in the order they came: an async call (a push, a sync)
+ * waits on the network while the calls after it are answered.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MethodName } from '../../shared/api/contract';
 import { isMethod, reply, toErrorBody } from '../api/handlers';
@@ -23,8 +27,6 @@ port.on('message', (m: { id: number; method?: string; args?: unknown; close?: bo
   }
   if (!plan) return port.postMessage({ id: m.id, reply: { ok: false, error: { code: 'INTERNAL', message: 'the plan is not open' } } } satisfies WorkerMessage);
   const method = String(m.method);
-  const out = isMethod(method)
-    ? reply(plan, method as MethodName, m.args)
-    : { ok: false as const, error: { code: 'NOT_FOUND', message: `no method ${method}` } };
-  port.postMessage({ id: m.id, reply: out } satisfies WorkerMessage);
+  if (!isMethod(method)) return port.postMessage({ id: m.id, reply: { ok: false, error: { code: 'NOT_FOUND', message: `no method ${method}` } } } satisfies WorkerMessage);
+  void reply(plan, method as MethodName, m.args).then((out) => port.postMessage({ id: m.id, reply: out } satisfies WorkerMessage));
 });

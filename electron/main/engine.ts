@@ -20,7 +20,7 @@ export function inProcessEngine(file: string): Engine {
   const plan = Plan.open(file);
   return {
     file,
-    call: async (method, args) => reply(plan, method, args),
+    call: (method, args) => reply(plan, method, args),
     close: async () => plan.close(),
   };
 }

@@ -6,7 +6,7 @@
  */
 import { FluxError } from '../../shared/errors';
 import { OWNER_MARK, type RdnsSettings } from '../../shared/rdns';
-import type { HttpResponse, SyncHttp } from '../net/http';
+import type { Http, HttpResponse } from '../net/http';
 import { send } from './request';
 import { normalizeContent, type Adapter, type Applied, type Diff, type RemoteRecord, type RemoteZone } from './remote';
 import { redact } from './secret';
@@ -34,16 +34,18 @@ export class PowerDns implements Adapter {
   private readonly base: string;
 
   constructor(
-    private readonly http: SyncHttp,
+    private readonly http: Http,
     url: string,
     private readonly key: string,
     private readonly settings: RdnsSettings,
+    private readonly signal?: AbortSignal,
   ) {
     this.base = `${url.replace(/\/+$/, '')}/api/v1/servers/localhost`;
   }
 
-  private call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): HttpResponse {
+  private call(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<HttpResponse> {
     return send(this.http, {
+      signal: this.signal,
       method,
       url: `${this.base}${path}`,
       headers: { 'X-API-Key': this.key, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -63,8 +65,8 @@ export class PowerDns implements Adapter {
     return new FluxError('INTERNAL', `PowerDNS ${what}: HTTP ${res.status}${detail ? `: ${redact(detail.slice(0, 300), this.key)}` : ''}`);
   }
 
-  readZone(zone: ZoneInfo): RemoteZone {
-    const res = this.call('GET', `/zones/${pdnsZoneId(zone.name)}`);
+  async readZone(zone: ZoneInfo): Promise<RemoteZone> {
+    const res = await this.call('GET', `/zones/${pdnsZoneId(zone.name)}`);
     if (res.status === 404 || (res.status === 422 && /could not find/i.test(res.body))) return { exists: false, records: [], ref: null };
     if (res.status !== 200) throw this.fail(`could not read zone ${zone.name}`, res);
     const body = JSON.parse(res.body) as { rrsets?: PdnsRrset[] };
@@ -80,7 +82,7 @@ export class PowerDns implements Adapter {
     return { exists: true, records, ref: pdnsZoneId(zone.name) };
   }
 
-  createZone(zone: ZoneInfo): void {
+  async createZone(zone: ZoneInfo): Promise<void> {
     const s = this.settings;
     const rrsets = [];
     if (s.ns.length) {
@@ -91,11 +93,11 @@ export class PowerDns implements Adapter {
         records: [{ content: `${fqdn(mname)} ${fqdn(rname)} 1 ${s.refresh} ${s.retry} ${s.expire} ${s.minimum}`, disabled: false }],
       });
     }
-    const res = this.call('POST', '/zones', { name: fqdn(zone.name), kind: 'Native', nameservers: s.ns.map(fqdn), rrsets });
+    const res = await this.call('POST', '/zones', { name: fqdn(zone.name), kind: 'Native', nameservers: s.ns.map(fqdn), rrsets });
     if (res.status !== 201 && res.status !== 200) throw this.fail(`could not create zone ${zone.name}`, res);
   }
 
-  apply(zone: ZoneInfo, _remote: RemoteZone, diff: Diff): Applied {
+  async apply(zone: ZoneInfo, _remote: RemoteZone, diff: Diff): Promise<Applied> {
     const comments = [{ content: OWNER_MARK, account: PDNS_ACCOUNT }];
     const replace = [...diff.create, ...diff.change.map((c) => c.record)].map((r) => ({
       name: fqdn(r.name), type: r.type, ttl: this.settings.ttl, changetype: 'REPLACE',
@@ -103,7 +105,7 @@ export class PowerDns implements Adapter {
     }));
     const del = diff.delete.map((r) => ({ name: fqdn(r.name), type: r.type, changetype: 'DELETE' }));
     const keys = [...diff.create, ...diff.change.map((c) => c.record)].map(recordKey).concat(diff.delete.map((r) => `delete ${recordKey(r)}`));
-    const res = this.call('PATCH', `/zones/${pdnsZoneId(zone.name)}`, { rrsets: [...replace, ...del] });
+    const res = await this.call('PATCH', `/zones/${pdnsZoneId(zone.name)}`, { rrsets: [...replace, ...del] });
     if (res.status === 204 || res.status === 200) return { ok: new Set(keys), failed: new Map() };
     // One PATCH is one transaction at PowerDNS: it all went through or none of it did.
     const error = this.fail(`rejected the changes to ${zone.name}`, res).message;

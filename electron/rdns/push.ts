@@ -4,6 +4,11 @@
  * reported and the others go on. Afterwards one journaled batch sets rdns_updated_at on the IP
  * records whose PTR went through, and the push state (what FluxPlan knows to be at each provider)
  * is updated for the offline pending counts.
+ *
+ * The shape is read -> await the network -> write: the plan is read in short transactions, no
+ * transaction is open while a provider answers, and the engine serves other calls meanwhile. So the
+ * final write checks again what it read: an IP record whose name changed (or that was deleted) while
+ * the push was on its way is not stamped as pushed, and stays pending for the next push.
  */
 import { addressKey } from '../../shared/cidr';
 import { addressOfPtrName } from '../../shared/cidr/reverse';
@@ -12,7 +17,7 @@ import type { DnsRecord, PendingView, ZoneOutcome } from '../../shared/rdns';
 import type { Plan } from '../plan';
 import { getIp, ipsWhere, updateIp } from '../tree/rows';
 import { Cloudflare } from './cloudflare';
-import { SyncHttp } from '../net/http';
+import { Http } from '../net/http';
 import { PowerDns } from './powerdns';
 import { isEmpty, diffZone, normalizeContent, ownedAfter, type Adapter, type Applied, type Diff, type RemoteZone } from './remote';
 import { readSecret, redact } from './secret';
@@ -100,10 +105,10 @@ function secretsFor(list: ProviderRow[], given: Record<string, string> | undefin
   return out;
 }
 
-function adapterFor(plan: Plan, p: ProviderRow, http: SyncHttp, secret: string): Adapter {
-  const settings = readSettings(plan);
-  if (p.type === 'powerdns') return new PowerDns(http, p.url!, secret, settings);
-  return new Cloudflare(http, p.url!, secret, zoneIdsOf(p), settings);
+function adapterFor(plan: Plan, p: ProviderRow, http: Http, secret: string, signal: AbortSignal | undefined): Adapter {
+  const settings = plan.read(() => readSettings(plan));
+  if (p.type === 'powerdns') return new PowerDns(http, p.url!, secret, settings, signal);
+  return new Cloudflare(http, p.url!, secret, zoneIdsOf(p), settings, signal);
 }
 
 interface ZoneWork {
@@ -142,20 +147,34 @@ function failedOutcome(provider: ProviderRow, d: DesiredZone, error: string): Zo
   return { provider: provider.name, zone: d.zone.name, status: 'failed', zone_created: false, created: [], changed: [], deleted: [], failed: [], error };
 }
 
-export function push(plan: Plan, args: PushArgs): PushResult {
+/** One push of a plan at a time in this process: two would read and change the same zones at once. */
+const pushing = new WeakSet<Plan>();
+
+export async function push(plan: Plan, args: PushArgs, signal?: AbortSignal): Promise<PushResult> {
+  if (plan.sqlite.inTransaction) throw new FluxError('BUSY', 'an rDNS push cannot run inside a batch or another transaction; run it on its own');
+  if (pushing.has(plan)) throw new FluxError('BUSY', 'an rDNS push of this plan is already running; wait for it to finish');
+  pushing.add(plan);
+  try {
+    return await pushOnce(plan, args, signal);
+  } finally {
+    pushing.delete(plan);
+  }
+}
+
+async function pushOnce(plan: Plan, args: PushArgs, signal: AbortSignal | undefined): Promise<PushResult> {
   const list = plan.read(() => selectProviders(plan, args.provider));
   const secrets = secretsFor(list, args.secrets);
-  const http = new SyncHttp();
+  const http = new Http();
   const zones: ZoneOutcome[] = [];
   const done: ZoneWork[] = [];
   try {
     for (const provider of list) {
       const secret = secrets.get(provider.id)!;
-      const adapter = adapterFor(plan, provider, http, secret);
+      const adapter = adapterFor(plan, provider, http, secret, signal);
       const work = plan.read(() => providerZones(plan, provider));
       for (const desired of work) {
         try {
-          let remote = adapter.readZone(desired.zone);
+          let remote = await adapter.readZone(desired.zone);
           let created = false;
           if (!remote.exists) {
             if (!provider.create_zones) {
@@ -165,22 +184,23 @@ export function push(plan: Plan, args: PushArgs): PushResult {
                   : `add it in Cloudflare, or give its id: rdns provider set ${provider.name} --zone-id ${desired.zone.name}=ID`;
               throw new FluxError('NOT_FOUND', `${adapter.label} has no zone ${desired.zone.name}; ${how}`);
             }
-            if (!args.dry_run) adapter.createZone(desired.zone);
+            if (!args.dry_run) await adapter.createZone(desired.zone);
             created = true;
-            remote = args.dry_run ? { exists: true, records: [], ref: null } : adapter.readZone(desired.zone);
+            remote = args.dry_run ? { exists: true, records: [], ref: null } : await adapter.readZone(desired.zone);
           }
           const diff = diffZone(desired, remote);
           let applied: Applied | null = null;
-          if (!args.dry_run) applied = isEmpty(diff) ? { ok: new Set(), failed: new Map() } : adapter.apply(desired.zone, remote, diff);
+          if (!args.dry_run) applied = isEmpty(diff) ? { ok: new Set(), failed: new Map() } : await adapter.apply(desired.zone, remote, diff);
           zones.push(outcome(provider, desired, args.dry_run, created, diff, applied));
           if (!args.dry_run) done.push({ provider, desired, remote, diff, applied });
         } catch (e) {
+          if (signal?.aborted) throw e;
           zones.push(failedOutcome(provider, desired, redact((e as Error).message, secret)));
         }
       }
     }
   } finally {
-    http.close();
+    await http.close();
   }
   if (!args.dry_run && done.length) record(plan, done);
   const pending = plan.read(() => list.map((p) => ({ provider: p.name, pending: pendingFor(plan, p).pending })));
@@ -190,24 +210,43 @@ export function push(plan: Plan, args: PushArgs): PushResult {
 /**
  * One journaled batch: rdns_updated_at on every IP record whose PTR went through (created, changed,
  * or deleted because its name was cleared) or was already right but never stamped, and the push
- * state of every zone read.
+ * state of every zone read. What the plan wants is read again here: only IP records that still want
+ * exactly what was pushed are stamped, and providers removed meanwhile are skipped.
  */
 function record(plan: Plan, done: ZoneWork[]): void {
   const names = [...new Set(done.map((w) => w.provider.name))].join(', ');
   plan.mutate(`push rDNS to ${names}`, () => {
     const changed = new Set<number>();
     const inSync = new Set<number>();
+    const live = new Map(providers(plan).map((p) => [p.id, p]));
+    const now = new Map<number, Map<string, DesiredZone>>();
+    /** The IP record behind a record key, if the plan still wants what was pushed for it. */
+    const unchanged = (w: ZoneWork, k: string, pushed: DnsRecord): number | null => {
+      const id = w.desired.ips.get(k);
+      if (id === undefined) return null;
+      let zones = now.get(w.provider.id);
+      if (!zones) now.set(w.provider.id, (zones = new Map(providerZones(plan, live.get(w.provider.id)!).map((d) => [d.zone.name, d]))));
+      const wanted = zones.get(w.desired.zone.name);
+      const rec = wanted?.records.get(k);
+      return rec && wanted!.ips.get(k) === id && normalizeContent(rec.content) === normalizeContent(pushed.content) ? id : null;
+    };
     for (const w of done) {
+      if (!live.has(w.provider.id)) continue;
       const { desired, diff, applied } = w;
       const ok = (k: string) => applied!.ok.has(k);
       const touched = new Set<string>();
       for (const rec of [...diff!.create, ...diff!.change.map((c) => c.record)]) {
         const k = recordKey(rec);
         touched.add(k);
-        if (ok(k) && desired.ips.has(k)) changed.add(desired.ips.get(k)!);
+        const id = ok(k) ? unchanged(w, k, rec) : null;
+        if (id !== null) changed.add(id);
       }
       for (const c of diff!.conflicts) touched.add(recordKey(c.record));
-      for (const [k, id] of desired.ips) if (!touched.has(k)) inSync.add(id);
+      for (const [k, rec] of desired.records) {
+        if (touched.has(k)) continue;
+        const id = unchanged(w, k, rec);
+        if (id !== null) inSync.add(id);
+      }
       for (const r of diff!.delete) {
         if (r.type !== 'PTR' || !ok(`delete ${recordKey(r)}`)) continue;
         const a = addressOfPtrName(r.name);

@@ -42,9 +42,9 @@ export interface Applied {
 
 export interface Adapter {
   readonly label: string;
-  readZone(zone: ZoneInfo): RemoteZone;
-  createZone(zone: ZoneInfo): void;
-  apply(zone: ZoneInfo, remote: RemoteZone, diff: Diff): Applied;
+  readZone(zone: ZoneInfo): Promise<RemoteZone>;
+  createZone(zone: ZoneInfo): Promise<void>;
+  apply(zone: ZoneInfo, remote: RemoteZone, diff: Diff): Promise<Applied>;
 }
 
 export const normalizeContent = (s: string) => s.trim().toLowerCase().replace(/\.$/, '');

@@ -6,6 +6,8 @@
  * HttpTenant retries network errors, time-outs, 5xx and 429 with backoff (honouring Retry-After),
  * posts a changeset again only under the same id, and after a time-out or a cut connection first
  * asks the tenant whether the changeset landed. A refused token or certificate is never retried.
+ * Every call is async (electron/net): the engine answers other calls while the tenant thinks. The
+ * signal cancels every request but a changeset's POST, which is never cut off once on its way.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,6 @@ import {
   errorAnswer,
   invalidAnswer,
   NDJSON,
-  retryAfterSeconds,
   snapshotEnd,
   snapshotHeader,
   snapshotRow,
@@ -36,7 +37,8 @@ import {
   type SnapshotRow,
   type TenantStatus,
 } from '../../shared/sync/protocol';
-import { LineStream, sleepSync, SyncHttp, TransportError, type HttpRequest, type HttpResponse } from '../net/http';
+import { Http, TransportError, type HttpRequest, type HttpResponse, type LineStream } from '../net/http';
+import { retrying } from '../net/retry';
 import { redact } from './secret';
 
 export type PostOutcome =
@@ -52,16 +54,16 @@ export interface SnapshotInfo {
 
 export interface TenantAdapter {
   /** Who the tenant is, its version, and whether it holds anything. */
-  status(): TenantStatus;
+  status(): Promise<TenantStatus>;
   /** One page of the changesets after `since`; follow `next` until it is null. */
-  changes(since: number, cursor: string | null): ChangesPage;
-  /** The whole plan, handed over in batches of rows in creation order. */
-  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void): SnapshotInfo;
+  changes(since: number, cursor: string | null): Promise<ChangesPage>;
+  /** The whole plan, handed over in batches of rows in creation order (each batch awaited before the next is read). */
+  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void | Promise<void>): Promise<SnapshotInfo>;
   /** Sends one changeset, exactly once by its id. */
-  post(changeset: Changeset): PostOutcome;
+  post(changeset: Changeset): Promise<PostOutcome>;
   /** Whether a changeset landed (null: the tenant never saw it). */
-  changesetStatus(id: string): ChangesetStatus | null;
-  close(): void;
+  changesetStatus(id: string): Promise<ChangesetStatus | null>;
+  close(): Promise<void>;
 }
 
 export interface RetryPolicy {
@@ -84,6 +86,8 @@ export interface HttpTenantOptions {
   retry?: Partial<RetryPolicy>;
   /** Where each attempt is told (tests and the desktop's progress); never given headers. */
   onEvent?: (event: string) => void;
+  /** Cancels what is under way, except a changeset's POST. */
+  signal?: AbortSignal;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -110,7 +114,7 @@ export function checkTenantUrl(text: string): string {
 }
 
 export class HttpTenant implements TenantAdapter {
-  private readonly http = new SyncHttp();
+  private readonly http: Http;
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
@@ -124,10 +128,11 @@ export class HttpTenant implements TenantAdapter {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.event = options.onEvent ?? (() => {});
+    this.http = new Http(options.ca ? { ca: options.ca } : {});
   }
 
-  close(): void {
-    this.http.close();
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -135,14 +140,27 @@ export class HttpTenant implements TenantAdapter {
   }
 
   private req(method: 'GET' | 'POST', path: string, extra: Partial<HttpRequest> = {}): HttpRequest {
-    return { method, url: `${this.base}${API_PREFIX}${path}`, timeoutMs: this.timeoutMs, ...(this.options.ca ? { ca: this.options.ca } : {}), ...extra, headers: this.headers(extra.headers) };
+    return { method, url: `${this.base}${API_PREFIX}${path}`, timeoutMs: this.timeoutMs, signal: this.options.signal, ...extra, headers: this.headers(extra.headers) };
   }
 
-  /** The wait before attempt n (n >= 1), at least what the tenant asked for. */
+  /** The wait before attempt n (n >= 2), at least what the tenant asked for (up to ten minutes). */
   private backoff(n: number, retryAfter: number | null): number {
-    const exp = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (n - 1));
+    const exp = Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (n - 2));
     const jittered = exp * (0.8 + Math.random() * 0.4);
-    return Math.max(jittered, retryAfter === null ? 0 : Math.min(retryAfter * 1000, 10 * 60_000));
+    return Math.max(jittered, retryAfter === null ? 0 : Math.min(retryAfter, 10 * 60_000));
+  }
+
+  /** Retries what may pass: no answer, 5xx, 429. */
+  private retrying<T extends { status: number; headers: Record<string, string> }>(what: string, attempt: () => Promise<T>, extra: { signal?: AbortSignal; beforeRetry?: () => Promise<T | null> } = {}) {
+    return retrying(attempt, {
+      attempts: this.retry.attempts,
+      wait: (n, retryAfter) => this.backoff(n, retryAfter),
+      retryStatus: (status) => status === 429 || status >= 500,
+      retryTransport: true,
+      signal: 'signal' in extra ? extra.signal : this.options.signal,
+      onRetry: (n, wait, problem) => this.event(`${what}: attempt ${n} of ${this.retry.attempts} in ${Math.round(wait)} ms (${problem})`),
+      ...(extra.beforeRetry ? { beforeRetry: extra.beforeRetry } : {}),
+    });
   }
 
   private fail(e: unknown, what: string): never {
@@ -164,43 +182,28 @@ export class HttpTenant implements TenantAdapter {
   }
 
   /** A request with retries for what may pass: no answer, 5xx, 429. `onLost` decides after a lost answer. */
-  private send(make: () => HttpRequest, what: string, onLost?: () => HttpResponse | null): HttpResponse {
-    let retryAfter: number | null = null;
-    let lastProblem = '';
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      if (attempt > 1) {
-        const wait = this.backoff(attempt - 1, retryAfter);
-        this.event(`${what}: attempt ${attempt} of ${this.retry.attempts} in ${Math.round(wait)} ms (${lastProblem})`);
-        sleepSync(wait);
-        // After a lost answer or a server error the changeset may have been committed: ask first.
-        if (onLost && (lastProblem.startsWith('no answer') || lastProblem.startsWith('5'))) {
-          const known = onLost();
-          if (known) return known;
-        }
-      }
-      retryAfter = null;
-      let res: HttpResponse;
-      try {
-        const r = make();
-        this.bytesOut += r.body ? Buffer.byteLength(r.body) : 0;
-        res = this.http.request(r);
-        this.bytesIn += Buffer.byteLength(res.body);
-      } catch (e) {
-        if (e instanceof TransportError && e.kind !== 'tls' && attempt < this.retry.attempts) {
-          lastProblem = `no answer: ${e.message}`;
-          continue;
-        }
-        this.fail(e, what);
-      }
-      if (res.status === 429 || res.status >= 500) {
-        retryAfter = retryAfterSeconds(res.headers['retry-after']);
-        lastProblem = `${res.status}${retryAfter !== null ? `, retry after ${retryAfter} s` : ''}`;
-        if (attempt < this.retry.attempts) continue;
-        throw new FluxError('BUSY', `${what}: the tenant is not able to answer (${lastProblem}) after ${this.retry.attempts} attempts; try again later`, { reason: 'UNAVAILABLE', status: res.status });
-      }
-      return res;
+  private async send(make: () => HttpRequest, what: string, onLost?: () => Promise<HttpResponse | null>, signal: AbortSignal | null = this.options.signal ?? null): Promise<HttpResponse> {
+    let outcome: { answer: HttpResponse; problem: string };
+    try {
+      outcome = await this.retrying(
+        what,
+        async () => {
+          const r = make();
+          this.bytesOut += r.body ? Buffer.byteLength(r.body) : 0;
+          const res = await this.http.request(r);
+          this.bytesIn += Buffer.byteLength(res.body);
+          return res;
+        },
+        { signal: signal ?? undefined, ...(onLost ? { beforeRetry: onLost } : {}) },
+      );
+    } catch (e) {
+      this.fail(e, what);
     }
-    throw new FluxError('INTERNAL', `${what}: no attempt was made`);
+    const res = outcome.answer;
+    if (res.status === 429 || res.status >= 500) {
+      throw new FluxError('BUSY', `${what}: the tenant is not able to answer (${outcome.problem}) after ${this.retry.attempts} attempts; try again later`, { reason: 'UNAVAILABLE', status: res.status });
+    }
+    return res;
   }
 
   private parse<T>(schema: z.ZodType<T>, res: HttpResponse, what: string): T {
@@ -209,30 +212,36 @@ export class HttpTenant implements TenantAdapter {
     return parsed.data;
   }
 
-  status(): TenantStatus {
-    const res = this.send(() => this.req('GET', '/status'), 'GET /status');
+  async status(): Promise<TenantStatus> {
+    const res = await this.send(() => this.req('GET', '/status'), 'GET /status');
     if (res.status !== 200) this.refuse(res, 'GET /status');
     return this.parse(tenantStatus, res, 'GET /status');
   }
 
-  changes(since: number, cursor: string | null): ChangesPage {
+  async changes(since: number, cursor: string | null): Promise<ChangesPage> {
     const q = `/changes?since=${since}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const res = this.send(() => this.req('GET', q), 'GET /changes');
+    const res = await this.send(() => this.req('GET', q), 'GET /changes');
     if (res.status !== 200) this.refuse(res, 'GET /changes');
     return this.parse(changesPage, res, 'GET /changes');
   }
 
-  changesetStatus(id: string): ChangesetStatus | null {
-    const res = this.send(() => this.req('GET', `/changesets/${encodeURIComponent(id)}`), `GET /changesets/${id}`);
+  changesetStatus(id: string): Promise<ChangesetStatus | null> {
+    return this.lookup(id, this.options.signal);
+  }
+
+  /** A changeset's fate; while a POST is on its way (signal undefined) the question is never cut off. */
+  private async lookup(id: string, signal: AbortSignal | undefined): Promise<ChangesetStatus | null> {
+    const what = `GET /changesets/${id}`;
+    const res = await this.send(() => this.req('GET', `/changesets/${encodeURIComponent(id)}`, { signal }), what, undefined, signal ?? null);
     if (res.status === 404) {
       const body = changesetStatusSchema.safeParse(safeJson(res.body));
       if (body.success || res.body === '') return null;
     }
-    if (res.status !== 200) this.refuse(res, `GET /changesets/${id}`);
-    return this.parse(changesetStatusSchema, res, `GET /changesets/${id}`);
+    if (res.status !== 200) this.refuse(res, what);
+    return this.parse(changesetStatusSchema, res, what);
   }
 
-  post(cs: Changeset): PostOutcome {
+  async post(cs: Changeset): Promise<PostOutcome> {
     const what = `POST /changesets (${cs.id})`;
     let dir: string | null = null;
     let make: () => HttpRequest;
@@ -244,21 +253,22 @@ export class HttpTenant implements TenantAdapter {
       const lines: string[] = [header];
       for (const c of cs.changes) lines.push(JSON.stringify(c));
       writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
-      make = () => this.req('POST', '/changesets', { headers: { 'content-type': NDJSON }, bodyFile: file });
+      make = () => this.req('POST', '/changesets', { headers: { 'content-type': NDJSON }, bodyFile: file, signal: undefined });
     } else {
       const body = JSON.stringify(cs);
-      make = () => this.req('POST', '/changesets', { headers: { 'content-type': 'application/json' }, body });
+      make = () => this.req('POST', '/changesets', { headers: { 'content-type': 'application/json' }, body, signal: undefined });
     }
     try {
       // After a lost answer, ask before sending again: it may have landed.
-      const res = this.send(make, what, () => {
-        const known = this.changesetStatus(cs.id);
+      // Never cut off once on its way: no signal for the POST, its retries or its questions.
+      const res = await this.send(make, what, async () => {
+        const known = await this.lookup(cs.id, undefined);
         if (!known || known.status === null) return null;
         this.event(`${what}: the tenant already has it (${known.status}); not sending it again`);
         if (known.landed) return { status: 200, headers: {}, body: JSON.stringify({ id: cs.id, version: known.version }) };
         // Refused the first time: the same id gets the same answer, which holds the details.
         return null;
-      });
+      }, null);
       if (res.status === 200) return { status: 200, answer: this.parse(accepted, res, what) };
       if (res.status === 409) return { status: 409, answer: this.parse(conflictAnswer, res, what) };
       if (res.status === 422) return { status: 422, answer: this.parse(invalidAnswer, res, what) };
@@ -268,68 +278,66 @@ export class HttpTenant implements TenantAdapter {
     }
   }
 
-  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void): SnapshotInfo {
+  async snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void | Promise<void>): Promise<SnapshotInfo> {
     const what = 'GET /snapshot';
-    let stream: HttpResponse | LineStream | null = null;
-    for (let attempt = 1; attempt <= this.retry.attempts && !(stream instanceof LineStream); attempt++) {
-      if (attempt > 1) sleepSync(this.backoff(attempt - 1, stream ? retryAfterSeconds(stream.headers['retry-after']) : null));
-      try {
-        stream = this.http.open(this.req('GET', '/snapshot', { headers: { accept: NDJSON } }));
-      } catch (e) {
-        if (e instanceof TransportError && e.kind !== 'tls' && attempt < this.retry.attempts) continue;
-        this.fail(e, what);
-      }
-      if (!(stream instanceof LineStream) && stream.status !== 429 && stream.status < 500) this.refuse(stream, what);
+    let opened: { answer: HttpResponse | LineStream; problem: string };
+    try {
+      opened = await this.retrying(what, () => this.http.open(this.req('GET', '/snapshot', { headers: { accept: NDJSON } })));
+    } catch (e) {
+      this.fail(e, what);
     }
-    if (!(stream instanceof LineStream)) throw new FluxError('BUSY', `${what}: the tenant is not able to answer; try again later`, { reason: 'UNAVAILABLE' });
-    const lines = stream;
+    const stream = opened.answer;
+    if (!('batches' in stream)) {
+      if (stream.status !== 429 && stream.status < 500) this.refuse(stream, what);
+      throw new FluxError('BUSY', `${what}: the tenant is not able to answer (${opened.problem}); try again later`, { reason: 'UNAVAILABLE' });
+    }
     try {
       let info: SnapshotInfo | null = null;
       let count = 0;
       let ended = false;
+      const batches = stream.batches(4000);
       for (;;) {
-        let chunk: { text: string; done: boolean };
+        let next: IteratorResult<string[]>;
         try {
-          chunk = lines.next(4000);
+          next = await batches.next();
         } catch (e) {
           this.fail(e, `${what} (after ${count} rows)`);
         }
-        if (chunk.text) {
-          this.bytesIn += chunk.text.length + 1;
-          let values: unknown[];
-          try {
-            values = JSON.parse(`[${chunk.text.replaceAll('\n', ',')}]`) as unknown[];
-          } catch {
-            throw new FluxError('INTERNAL', `${what}: a line of the snapshot is not JSON`, { reason: 'PROTOCOL' });
-          }
-          const rows: SnapshotRow[] = [];
-          for (const v of values) {
-            if (ended) throw new FluxError('INTERNAL', `${what}: rows after the end line`, { reason: 'PROTOCOL' });
-            if (!info) {
-              const h = snapshotHeader.safeParse(v);
-              if (!h.success) throw new FluxError('INTERNAL', `${what}: the first line is not a snapshot header (${describeZod(h.error)})`, { reason: 'PROTOCOL' });
-              info = { tenant: h.data.snapshot.tenant, version: h.data.snapshot.version, rows: h.data.snapshot.rows };
-              continue;
-            }
-            const row = snapshotRow.safeParse(v);
-            if (row.success) {
-              rows.push(row.data);
-              count++;
-              continue;
-            }
-            const end = snapshotEnd.safeParse(v);
-            if (!end.success) throw new FluxError('INTERNAL', `${what}: row ${count + 1} does not follow protocol v1 (${describeZod(row.error)})`, { reason: 'PROTOCOL' });
-            if (end.data.end.rows !== count) throw new FluxError('INTERNAL', `${what}: the tenant says it sent ${end.data.end.rows} rows, ${count} came`, { reason: 'PROTOCOL' });
-            ended = true;
-          }
-          if (rows.length) onRows(rows, info!);
+        if (next.done) break;
+        const lines = next.value;
+        for (const line of lines) this.bytesIn += line.length + 1;
+        let values: unknown[];
+        try {
+          values = JSON.parse(`[${lines.join(',')}]`) as unknown[];
+        } catch {
+          throw new FluxError('INTERNAL', `${what}: a line of the snapshot is not JSON`, { reason: 'PROTOCOL' });
         }
-        if (chunk.done) break;
+        const rows: SnapshotRow[] = [];
+        for (const v of values) {
+          if (ended) throw new FluxError('INTERNAL', `${what}: rows after the end line`, { reason: 'PROTOCOL' });
+          if (!info) {
+            const h = snapshotHeader.safeParse(v);
+            if (!h.success) throw new FluxError('INTERNAL', `${what}: the first line is not a snapshot header (${describeZod(h.error)})`, { reason: 'PROTOCOL' });
+            info = { tenant: h.data.snapshot.tenant, version: h.data.snapshot.version, rows: h.data.snapshot.rows };
+            continue;
+          }
+          const row = snapshotRow.safeParse(v);
+          if (row.success) {
+            rows.push(row.data);
+            count++;
+            continue;
+          }
+          const end = snapshotEnd.safeParse(v);
+          if (!end.success) throw new FluxError('INTERNAL', `${what}: row ${count + 1} does not follow protocol v1 (${describeZod(row.error)})`, { reason: 'PROTOCOL' });
+          if (end.data.end.rows !== count) throw new FluxError('INTERNAL', `${what}: the tenant says it sent ${end.data.end.rows} rows, ${count} came`, { reason: 'PROTOCOL' });
+          ended = true;
+        }
+        if (rows.length) await onRows(rows, info!);
       }
       if (!info || !ended) throw new FluxError('BUSY', `${what}: the snapshot was cut after ${count} rows; nothing was kept, try again`, { reason: 'OFFLINE' });
       return info;
     } finally {
-      lines.close();
+      stream.close();
     }
   }
 }

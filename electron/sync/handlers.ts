@@ -2,16 +2,15 @@
  * Sync's share of the handler table. `sync.status` answers from the plan alone (no network), so the
  * desktop can show it at a glance at any time.
  *
- * `sync.run` and `sync.probe` block their caller while they talk to the tenant (the requests themselves
- * run on a helper thread): the CLI simply waits. The desktop and the browser host must not let the engine
- * that answers the UI wait on the network, so they call `sync.start`: the same sync as a job of the job
- * worker (electron/jobs), its own thread and SQLite connection to the same plan file, polled with
- * `sync.job` and stopped with `sync.cancel`. See docs/sync-protocol.md.
+ * `sync.run` and `sync.probe` are async: their caller awaits the answer (the CLI), while the engine
+ * goes on answering other calls. `sync.start` runs the same sync in the background and returns a job id
+ * at once (the desktop's Sync dialog): polled with `sync.job`, stopped with `sync.cancel`, which aborts
+ * its signal. See docs/sync-protocol.md and docs/architecture.md.
  */
 import type { HandlerMap } from '../api/handler';
 import type { Plan } from '../plan';
 import { FluxError } from '../../shared/errors';
-import { cancelJob, jobState, runningJob, startJob } from '../jobs/job';
+import { cancelJob, jobState, runningJob, startTask } from '../jobs/job';
 import { stderrProgress } from '../jobs/progress';
 import { listConflicts, resolveConflict } from './conflicts';
 import { countPending } from './pending';
@@ -19,6 +18,11 @@ import { probeTenant, type ProbeResult } from './probe';
 import { secretSource } from './secret';
 import { addRemote, countOpenConflicts, findRemote, getRemote, listRemotes, removeRemote, setRemote, type RemoteRow } from './store';
 import { runSync, type SyncOptions, type SyncResult } from './sync';
+
+/** The contract's arguments of a sync as the engine's options. */
+function syncOptions(a: { remote?: string | undefined; dry_run: boolean; replace_local: boolean; merge: boolean; expect_preview?: string | undefined; token?: string | undefined }): SyncOptions {
+  return { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview, token: a.token };
+}
 
 function remoteView(r: RemoteRow) {
   let secret: string;
@@ -95,7 +99,6 @@ function progressHooks(report: (line: string, newPhase?: boolean) => void): Sync
       pushed = n;
       show();
     },
-    cancelled: () => false,
   };
 }
 
@@ -127,13 +130,15 @@ export const syncHandlers: HandlerMap<
   'sync.remote.set': (plan, a) => ({ remote: remoteView(setRemote(plan, a)) }),
   'sync.remote.list': (plan) => ({ remotes: listRemotes(plan).map(remoteView) }),
   'sync.remote.remove': (plan, a) => {
+    const busy = runningJob(plan.file, 'sync');
+    if (busy) throw new FluxError('BUSY', `a sync of this plan is running (job ${busy}); remove the remote once it is over`, { job: busy });
     removeRemote(plan, a.name);
     return { removed: a.name };
   },
-  'sync.run': (plan, a) => {
+  'sync.run': async (plan, a, { signal }) => {
     const progress = a.progress ? stderrProgress() : null;
     try {
-      return runSync(plan, { remote: a.remote, dryRun: a.dry_run, replaceLocal: a.replace_local, merge: a.merge, expectPreview: a.expect_preview, token: a.token, hooks: progress ? progressHooks(progress.report) : undefined });
+      return await runSync(plan, { ...syncOptions(a), signal, hooks: progress ? progressHooks(progress.report) : undefined });
     } finally {
       progress?.end();
     }
@@ -142,16 +147,17 @@ export const syncHandlers: HandlerMap<
     const { probe, ...args } = a;
     // Refused here, in the caller's words, rather than later in the job.
     plan.read(() => getRemote(plan, args.remote));
-    const busy = probe ? null : runningJob(plan.file, 'sync');
+    if (probe) return { job: startTask(plan.file, 'sync-probe', (hooks, signal) => (hooks.phase('connecting'), probeTenant(plan, { remote: args.remote, token: args.token, signal }))) };
+    const busy = runningJob(plan.file, 'sync');
     if (busy) throw new FluxError('BUSY', `a sync of this plan is already running (job ${busy}); wait for it, or cancel it`, { job: busy });
-    return { job: startJob(plan.file, probe ? 'sync-probe' : 'sync', args) };
+    return { job: startTask(plan.file, 'sync', (hooks, signal) => runSync(plan, { ...syncOptions(args), signal, hooks })) };
   },
   'sync.job': (_plan, a) => syncJob(a.job),
   'sync.cancel': (_plan, a) => {
     syncJob(a.job);
     return { job: a.job, state: cancelJob(a.job) };
   },
-  'sync.probe': (plan, a) => probeTenant(plan, { remote: a.remote, token: a.token }),
+  'sync.probe': (plan, a, { signal }) => probeTenant(plan, { remote: a.remote, token: a.token, signal }),
   'sync.status': (plan, a) => status(plan, a.remote),
   'sync.conflicts': (plan, a) => ({ conflicts: listConflicts(plan, getRemote(plan, a.remote), a.all) }),
   'sync.resolve': (plan, a) => resolveConflict(plan, a.id, a.choice),

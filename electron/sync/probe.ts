@@ -6,7 +6,7 @@
 import { isFluxError } from '../../shared/errors';
 import type { Plan } from '../plan';
 import type { TenantAdapter } from './adapter';
-import { getRemote, reload, updateRemote } from './store';
+import { getRemote, reload, updateRemote, type RemoteRow } from './store';
 import { adapterFor } from './sync';
 
 export interface ProbeResult {
@@ -26,16 +26,17 @@ export interface ProbeResult {
 /** Failures that mean the tenant did not answer at all. */
 const UNREACHED = new Set(['OFFLINE', 'UNAVAILABLE']);
 
-export function probeTenant(plan: Plan, options: { remote?: string | null; token?: string; adapter?: TenantAdapter } = {}): ProbeResult {
-  const remote = getRemote(plan, options.remote);
+export async function probeTenant(plan: Plan, options: { remote?: string | null; token?: string; adapter?: TenantAdapter; signal?: AbortSignal } = {}): Promise<ProbeResult> {
+  const remote = plan.read(() => getRemote(plan, options.remote));
   const checked_at = new Date().toISOString();
   let adapter: TenantAdapter | null = null;
   try {
-    adapter = options.adapter ?? adapterFor(remote, undefined, options.token);
-    const status = adapter.status();
+    adapter = options.adapter ?? adapterFor(remote, { token: options.token, signal: options.signal });
+    const status = await adapter.status();
     const wrong = remote.tenant !== null && status.tenant !== remote.tenant;
     updateRemote(plan, remote.id, { online: 1, ...(wrong ? {} : { tenant_version: status.version }) });
-    const r = reload(plan, remote.id);
+    // Read again after the await: the remote may have been edited, or removed, while the tenant answered.
+    const r = (reload(plan, remote.id) as RemoteRow | undefined) ?? remote;
     return {
       remote: r.name,
       url: r.url,
@@ -48,6 +49,7 @@ export function probeTenant(plan: Plan, options: { remote?: string | null; token
       checked_at,
     };
   } catch (e) {
+    if (options.signal?.aborted) throw e;
     const reason = isFluxError(e) ? ((e.details.reason as string | undefined) ?? e.code) : 'INTERNAL';
     const online = !UNREACHED.has(reason) && reason !== 'SECRET' && reason !== 'URL';
     if (UNREACHED.has(reason)) updateRemote(plan, remote.id, { online: 0 });
@@ -63,6 +65,6 @@ export function probeTenant(plan: Plan, options: { remote?: string | null; token
       checked_at,
     };
   } finally {
-    if (adapter && !options.adapter) adapter.close();
+    if (adapter && !options.adapter) await adapter.close();
   }
 }

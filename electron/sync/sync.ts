@@ -14,15 +14,26 @@
  * First sync: an empty plan clones the tenant (a streamed snapshot); an empty tenant receives the
  * whole plan; two non-empty plans never synced are refused unless the planner asks to replace the
  * local plan or to merge the two.
+ *
+ * A sync is async code on the engine's thread: every wait on the tenant is an await, and no
+ * transaction is open across one (each step reads or writes in a short transaction of its own), so
+ * the engine answers other calls meanwhile. What a step read before an await it reads again in the
+ * transaction after it: the rebase reads the plan's pending work inside its own transaction, and a
+ * push books as pushed only the journal batches it sent (work done while it was on its way stays
+ * pending). Applying a cloned plan is CPU work and runs in the job worker (clone.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FluxError, isFluxError } from '../../shared/errors';
 import type { Change, Changeset, PulledChangeset } from '../../shared/sync/protocol';
 import { ENTITY_ORDER, keyString, type RowKey, type RowState, type SyncEntity } from '../../shared/sync/rows';
 import { JobCancelled, type JobHooks } from '../jobs/counters';
+import { startJob, waitJob } from '../jobs/job';
 import type { Plan } from '../plan';
-import { type TenantAdapter, HttpTenant } from './adapter';
+import { type SnapshotInfo, type TenantAdapter, HttpTenant } from './adapter';
+import type { CloneArgs, CloneResult } from './clone';
 import { ApplyError, applyChanges, changeBetween, stateAfter } from './apply';
 import { conflictView, type ConflictView } from './conflicts';
 import { inRegion, Merge, treeOrder, type DirtyRow, type LocalChange, type PulledRow, type Region } from './merge';
@@ -30,7 +41,7 @@ import { countPending, readPending } from './pending';
 import { buildPreview, previewId, summarize, type PreviewPart, type Step } from './preview';
 import { readState, Refs } from './rows';
 import { secretSource } from './secret';
-import { isEmptyPlan, keyedFromSnapshot, planRows, SnapshotLoader } from './snapshot';
+import { isEmptyPlan, keyedFromSnapshot, planRows } from './snapshot';
 import {
   clearShadow,
   countOpenConflicts,
@@ -59,8 +70,10 @@ export interface SyncOptions {
   /** Another way to reach the tenant (tests; a real FluxBilling API later). */
   adapter?: TenantAdapter;
   onEvent?: (event: string) => void;
-  /** Progress and cancel, when the sync runs as a job (electron/jobs): changes pulled in `read`, pushed in `written`. */
-  hooks?: Pick<JobHooks, 'phase' | 'read' | 'written' | 'cancelled'>;
+  /** Progress: changes pulled in `read`, pushed in `written`. */
+  hooks?: Pick<JobHooks, 'phase' | 'read' | 'written'>;
+  /** Cancels the sync at its next safe point (never once a changeset is on its way). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -69,7 +82,7 @@ export interface SyncOptions {
  */
 export class SyncCancelled extends JobCancelled {}
 
-const NO_HOOKS: NonNullable<SyncOptions['hooks']> = { phase: () => {}, read: () => {}, written: () => {}, cancelled: () => false };
+const NO_HOOKS: NonNullable<SyncOptions['hooks']> = { phase: () => {}, read: () => {}, written: () => {} };
 
 export interface SyncResult {
   remote: string;
@@ -96,34 +109,44 @@ export interface SyncResult {
 const MAX_ROUNDS = 6;
 const MAX_MERGE_PASSES = 500;
 
-export const adapterFor = (remote: RemoteRow, onEvent?: (e: string) => void, token?: string): TenantAdapter =>
+export const adapterFor = (remote: RemoteRow, options: { onEvent?: (e: string) => void; token?: string; signal?: AbortSignal } = {}): TenantAdapter =>
   new HttpTenant({
     url: remote.url,
-    token: token ?? secretSource(remote.secret_kind, remote.secret_ref).read(),
+    token: options.token ?? secretSource(remote.secret_kind, remote.secret_ref).read(),
     timeoutMs: remote.timeout_ms ?? undefined,
     ca: remote.ca_file ? readFileSync(remote.ca_file, 'utf8') : undefined,
-    onEvent,
+    onEvent: options.onEvent,
+    signal: options.signal,
   });
 
-export function runSync(plan: Plan, options: SyncOptions = {}): SyncResult {
-  const remote = getRemote(plan, options.remote);
+/** The plans this process is syncing: one sync of a plan at a time (two would push the same work twice). */
+const syncing = new WeakSet<Plan>();
+
+export async function runSync(plan: Plan, options: SyncOptions = {}): Promise<SyncResult> {
+  const remote = plan.read(() => getRemote(plan, options.remote));
   if (plan.sqlite.inTransaction) throw new FluxError('BUSY', 'sync cannot run inside a batch or another transaction; run it on its own');
   if (options.replaceLocal && options.merge) throw new FluxError('INVALID_ARGUMENT', '--replace-local and --merge exclude each other');
-  const adapter = options.adapter ?? adapterFor(remote, options.onEvent, options.token);
+  if (syncing.has(plan)) throw new FluxError('BUSY', 'a sync of this plan is already running; wait for it, or cancel it');
+  const adapter = options.adapter ?? adapterFor(remote, { onEvent: options.onEvent, token: options.token, signal: options.signal });
+  syncing.add(plan);
   const started = new Date().toISOString();
   updateRemote(plan, remote.id, { last_attempt: started });
+  const run = new SyncRun(plan, remote, adapter, options);
   try {
-    const result = new SyncRun(plan, remote, adapter, options).run();
+    const result = await run.run();
     updateRemote(plan, remote.id, { online: 1, last_error: null, ...(options.dryRun ? {} : { last_sync: new Date().toISOString() }) });
     return result;
   } catch (e) {
+    // Cancelled while waiting on the tenant or the job worker: say what was left, in the sync's words.
+    if (options.signal?.aborted) throw run.cancelled();
     if (e instanceof SyncCancelled) throw e;
     const reason = isFluxError(e) ? (e.details.reason as string | undefined) : undefined;
     const message = e instanceof Error ? e.message : String(e);
     updateRemote(plan, remote.id, { last_error: message, ...(reason === 'OFFLINE' || reason === 'UNAVAILABLE' ? { online: 0 } : {}) });
     throw e;
   } finally {
-    if (!options.adapter) adapter.close();
+    syncing.delete(plan);
+    if (!options.adapter) await adapter.close();
   }
 }
 
@@ -173,8 +196,12 @@ class SyncRun {
 
   /** A safe point: nothing is on its way to the tenant, and the open transaction (if any) rolls back. */
   private stopIfCancelled(): void {
-    if (!this.hooks.cancelled()) return;
-    throw new SyncCancelled(
+    if (this.options.signal?.aborted) throw this.cancelled();
+  }
+
+  /** What a cancel leaves behind, in the planner's words. */
+  cancelled(): SyncCancelled {
+    return new SyncCancelled(
       this.appliedPull
         ? 'The sync was cancelled before it sent anything more; the changes it had already pulled from the tenant stay applied'
         : 'The sync was cancelled; nothing was sent and the plan is as it was',
@@ -185,8 +212,8 @@ class SyncRun {
     return !!this.options.dryRun;
   }
 
-  run(): SyncResult {
-    if (!this.dry) this.settleSent();
+  async run(): Promise<SyncResult> {
+    if (!this.dry) await this.settleSent();
     if (this.options.replaceLocal) return this.clone(true);
     if (this.remote.version === null) return this.first();
     if (this.options.merge) throw new FluxError('INVALID_ARGUMENT', `this plan already syncs with ${this.remote.name}; a plain sync merges, --merge is only for a first sync`);
@@ -196,10 +223,10 @@ class SyncRun {
   // ---------------------------------------------------------------- settling an unanswered push
 
   /** A changeset sent without an answer: ask the tenant whether it landed, and book it either way. */
-  private settleSent(): void {
+  private async settleSent(): Promise<void> {
     const sending = this.plan.q("SELECT id FROM sync_sent WHERE remote_id = ? AND state = 'sending' ORDER BY created_at").all(this.remote.id) as Array<{ id: string }>;
     for (const s of sending) {
-      const known = this.adapter.changesetStatus(s.id);
+      const known = await this.adapter.changesetStatus(s.id);
       this.event(`changeset ${s.id} sent earlier without an answer: ${known?.landed ? `landed at version ${known.version}` : 'never landed'}`);
       this.plan.sqlite.transaction(() => {
         if (known?.landed) this.landed(s.id, known.version!);
@@ -214,6 +241,8 @@ class SyncRun {
    * The whole plan sent to an empty tenant makes this plan synced from here on.
    */
   private landed(id: string, version: number): void {
+    // Read again: the remote's row may have moved on while the push was on its way.
+    this.remote = reload(this.plan, this.remote.id);
     const s = this.plan.q('SELECT batches, base_version, max_batch FROM sync_sent WHERE remote_id = ? AND id = ?').get(this.remote.id, id) as
       | { batches: string; base_version: number; max_batch: number }
       | undefined;
@@ -237,7 +266,7 @@ class SyncRun {
     return new Map(rows.map((r) => [r.id, r.state]));
   }
 
-  private pull(since: number): Pulled {
+  private async pull(since: number): Promise<Pulled> {
     const own = this.ownIds();
     const byId = new Map<string, { id: string; version: number; labels: string[]; changes: Change[] }>();
     const order: string[] = [];
@@ -250,7 +279,7 @@ class SyncRun {
     this.hooks.phase('pulling');
     do {
       this.stopIfCancelled();
-      const page = this.adapter.changes(since, cursor);
+      const page = await this.adapter.changes(since, cursor);
       pages++;
       for (const cs of page.changesets) received += cs.changes.length;
       this.hooks.read(received);
@@ -310,7 +339,7 @@ class SyncRun {
 
   // ---------------------------------------------------------------- regular sync
 
-  private regular(): SyncResult {
+  private async regular(): Promise<SyncResult> {
     let pulledTotal = 0;
     let pulledSets = 0;
     let pullSteps: Step[] = [];
@@ -319,7 +348,7 @@ class SyncRun {
     let pid: string | null = null;
     const found: ConflictView[] = [];
     for (let round = 1; round <= MAX_ROUNDS; round++) {
-      const pulled = this.pull(this.remote.version!);
+      const pulled = await this.pull(this.remote.version!);
       pulledSets += pulled.changesets.length;
       const outcome = this.rebase(pulled, {});
       pulledTotal += outcome.pulled;
@@ -333,7 +362,7 @@ class SyncRun {
         }
         return this.result('sync', outcome.status, pulledTotal, pulledSets, push, pullSteps, pushSteps, pid, found);
       }
-      const sent = this.send(outcome.push!);
+      const sent = await this.send(outcome.push!);
       push = outcome.push;
       pushSteps = outcome.pushSteps;
       pid = outcome.previewId;
@@ -534,10 +563,10 @@ class SyncRun {
   }
 
   /** Sends the changeset; 'done', or what to do next. */
-  private send(cs: Changeset): 'done' | 'conflict' | 'behind' {
+  private async send(cs: Changeset): Promise<'done' | 'conflict' | 'behind'> {
     this.hooks.phase('pushing');
     this.event(`pushing ${cs.changes.length} change(s) as changeset ${cs.id} on version ${cs.base_version}`);
-    const outcome = this.adapter.post(cs);
+    const outcome = await this.adapter.post(cs);
     const plan = this.plan;
     if (outcome.status === 200) {
       const version = outcome.answer.version;
@@ -557,9 +586,9 @@ class SyncRun {
 
   // ---------------------------------------------------------------- first sync
 
-  private first(): SyncResult {
+  private async first(): Promise<SyncResult> {
     this.hooks.phase('connecting');
-    const status = this.adapter.status();
+    const status = await this.adapter.status();
     if (this.remote.tenant && status.tenant !== this.remote.tenant) this.wrongTenant(status.tenant);
     const localEmpty = isEmptyPlan(this.plan);
     if (localEmpty && status.empty) {
@@ -586,72 +615,56 @@ class SyncRun {
     this.remote = reload(this.plan, this.remote.id);
   }
 
-  /** The tenant's plan, streamed into this one (emptied first with `replace`). */
-  private clone(replace: boolean): SyncResult {
+  /**
+   * The tenant's plan, streamed into this one (emptied first with `replace`): downloaded to a file
+   * here (the network's part), then applied in one transaction by the job worker (the CPU's part).
+   */
+  private async clone(replace: boolean): Promise<SyncResult> {
     const plan = this.plan;
     if (this.dry) {
-      const status = this.adapter.status();
+      const status = await this.adapter.status();
       const rows = status.counts.subnets + status.counts.ips + status.counts.catalog;
       const r = this.result(replace ? 'replace' : 'clone', 'preview', rows, 0, null, [], [], null, []);
       r.message = `Would ${replace ? 'replace this plan with' : 'clone'} the tenant's plan (version ${status.version}: ${status.counts.subnets} subnets, ${status.counts.ips} IP records, ${status.counts.catalog} catalog rows)`;
       return r;
     }
-    let loaded = 0;
-    let version = 0;
-    let tenant = '';
-    // A clone writes every page of the plan once: a larger page cache for its one transaction keeps
-    // SQLite from spilling half-written index pages to the WAL as it goes.
-    const cache = plan.sqlite.pragma('cache_size', { simple: true }) as number;
-    plan.sqlite.pragma('cache_size = -524288');
+    const dir = mkdtempSync(join(tmpdir(), 'fluxplan-clone-'));
+    let applied: CloneResult;
     try {
-      plan.mutate(
-        `sync ${this.remote.name}: ${replace ? 'replace the local plan with' : 'clone'} the tenant's plan`,
-        () => {
-          if (replace) this.wipe();
-          const bulk = !plan.q('SELECT 1 FROM subnets LIMIT 1').get() && !plan.q('SELECT 1 FROM ip_addresses LIMIT 1').get();
-          const loader = new SnapshotLoader(plan, bulk);
-          this.hooks.phase('cloning');
-          const info = this.adapter.snapshot((rows, head) => {
-            if (this.remote.tenant && !replace && head.tenant !== this.remote.tenant) this.wrongTenant(head.tenant);
-            this.stopIfCancelled();
-            for (const r of rows) loader.add(keyedFromSnapshot(r));
-            this.hooks.read(loader.count);
-          });
-          loader.finish();
-          loaded = loader.count;
-          version = info.version;
-          tenant = info.tenant;
-          plan.relabel(`sync ${this.remote.name}: ${replace ? 'replaced the local plan with' : 'cloned'} the tenant's plan at version ${version} (${loaded} rows)`);
-          const now = new Date().toISOString();
-          plan.q("UPDATE sync_conflicts SET status = 'merged', updated_at = ? WHERE remote_id = ? AND status = 'open'").run(now, this.remote.id);
-          clearShadow(plan, this.remote);
-          plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND state = 'sending'").run(this.remote.id);
-        },
-        { origin: 'remote' },
-      );
+      const file = join(dir, 'snapshot.ndjson');
+      const info = await this.download(file, replace);
+      this.stopIfCancelled();
+      const args: CloneArgs = { remote: this.remote.id, file, replace, tenant: info.tenant, version: info.version };
+      applied = (await waitJob(startJob(plan.file, 'clone', { ...args }), { signal: this.options.signal, progress: (s) => this.hooks.read(s.read) })) as CloneResult;
     } finally {
-      plan.sqlite.pragma(`cache_size = ${cache}`);
+      rmSync(dir, { recursive: true, force: true });
     }
-    updateRemote(plan, this.remote.id, { tenant, version, tenant_version: version, floor_batch: this.maxBatch() });
     this.remote = reload(plan, this.remote.id);
-    const r = this.result(replace ? 'replace' : 'clone', 'synced', loaded, 1, null, [], [], null, []);
-    r.message = `${replace ? 'Replaced this plan with' : 'Cloned'} the tenant's plan at version ${version} (${loaded} rows)`;
+    const r = this.result(replace ? 'replace' : 'clone', 'synced', applied.loaded, 1, null, [], [], null, []);
+    r.message = `${replace ? 'Replaced this plan with' : 'Cloned'} the tenant's plan at version ${applied.version} (${applied.loaded} rows)`;
     return r;
   }
 
-  /** Deletes every row sync carries (the global space stays), through the writers. */
-  private wipe(): void {
-    const refs = new Refs(this.plan);
-    const changes: Change[] = [];
-    for (const row of planRows(this.plan, refs)) {
-      if (row.entity === 'space' && row.key.name === 'global') continue;
-      changes.push(changeBetween(row.entity, row.key, row.state, null)!);
+  /** The tenant's snapshot as NDJSON rows in `file` (checked against the protocol on the way). */
+  private async download(file: string, replace: boolean): Promise<SnapshotInfo> {
+    const fd = openSync(file, 'w', 0o600);
+    let rows = 0;
+    try {
+      this.hooks.phase('cloning');
+      return await this.adapter.snapshot((batch, head) => {
+        if (this.remote.tenant && !replace && head.tenant !== this.remote.tenant) this.wrongTenant(head.tenant);
+        this.stopIfCancelled();
+        writeSync(fd, `${batch.map((r) => JSON.stringify(r)).join('\n')}\n`);
+        rows += batch.length;
+        this.hooks.read(rows);
+      });
+    } finally {
+      closeSync(fd);
     }
-    applyChanges(this.plan, changes, { verify: false, check: false });
   }
 
   /** An empty tenant: this plan's rows, all of them, as one changeset. */
-  private upload(baseVersion: number, tenant: string): SyncResult {
+  private async upload(baseVersion: number, tenant: string): Promise<SyncResult> {
     const plan = this.plan;
     const { changes, steps } = plan.read(() => {
       const changes: Change[] = [];
@@ -679,7 +692,7 @@ class SyncRun {
     updateRemote(plan, this.remote.id, { tenant });
     this.remote = reload(plan, this.remote.id);
     this.hooks.phase('pushing');
-    const outcome = this.adapter.post(cs);
+    const outcome = await this.adapter.post(cs);
     if (outcome.status !== 200) {
       plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND id = ?").run(this.remote.id, id);
       if (outcome.status === 409) throw new FluxError('CONFLICT', 'someone wrote to the tenant while the whole plan was being sent; sync again', { reason: 'RACE' });
@@ -690,7 +703,7 @@ class SyncRun {
     const r = this.result('upload', 'synced', 0, 0, cs, [], steps, pid, []);
     if (this.remote.version !== outcome.answer.version) {
       // Others wrote to the tenant meanwhile: pull what they did (this plan's changeset is skipped).
-      const more = this.regular();
+      const more = await this.regular();
       r.pulled = more.pulled;
       r.conflicts = more.conflicts;
       r.version = more.version;
@@ -700,12 +713,12 @@ class SyncRun {
   }
 
   /** Two plans never synced, merged: every row both have with different values becomes a conflict. */
-  private mergeFirst(tenant: string): SyncResult {
+  private async mergeFirst(tenant: string): Promise<SyncResult> {
     const plan = this.plan;
     // The tenant's plan, as pulled changes on top of nothing.
     const changes: Change[] = [];
     this.hooks.phase('pulling');
-    const info = this.adapter.snapshot((rows) => {
+    const info = await this.adapter.snapshot((rows) => {
       this.stopIfCancelled();
       for (const r of rows) {
         const k = keyedFromSnapshot(r);
@@ -723,9 +736,9 @@ class SyncRun {
     const pulled: Pulled = { tenant, version: info.version, changesets: [{ id: 'snapshot', version: info.version, labels: ['merge with the tenant'], changes }], ours: [] };
     const outcome = this.rebase(pulled, { dirtyAll });
     if (this.dry || outcome.stop) return this.result('merge', outcome.status, outcome.pulled, 1, outcome.push, outcome.pullSteps, outcome.pushSteps, outcome.previewId, outcome.newConflicts);
-    const sent = this.send(outcome.push!);
+    const sent = await this.send(outcome.push!);
     if (sent !== 'done') {
-      const more = this.regular();
+      const more = await this.regular();
       more.mode = 'merge';
       more.pulled += outcome.pulled;
       return more;

@@ -32,12 +32,13 @@ export const importContract = {
     z.object({ file: importOptions.file, sheet: importOptions.sheet, profile: importOptions.profile, mapping: importOptions.mapping, statuses: importOptions.statuses }),
     detection,
     false,
+    { async: true },
   ),
   /**
    * Imports a file and waits for the result (the command line). With `progress`, rows read, checked
    * and written are reported on standard error while it runs.
    */
-  'import.run': method(z.object({ ...importOptions, tree_limit: treeLimit, progress: z.boolean().default(false) }), importResult, true),
+  'import.run': method(z.object({ ...importOptions, tree_limit: treeLimit, progress: z.boolean().default(false) }), importResult, true, { async: true }),
   /** Starts an import (or with dry_run a preview) in the background and returns its job id at once. */
   'import.start': method(z.object({ ...importOptions, tree_limit: treeLimit }), z.object({ job: z.string() }), true),
   /**
@@ -75,7 +76,7 @@ export const importContract = {
   'import.profile.delete': method(z.object({ name: z.string().min(1) }), z.object({ deleted: z.string() }), true),
 
   /** Exports subnets and IP records to FILE.csv or FILE.xlsx and waits for it. */
-  'export.run': method(exportArgs, exportResult, false),
+  'export.run': method(exportArgs, exportResult, false, { async: true }),
   /** Starts an export in the background; poll it with import.status. */
   'export.start': method(exportArgs, z.object({ job: z.string() }), false),
 } as const;

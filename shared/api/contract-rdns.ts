@@ -117,5 +117,6 @@ export const rdnsContract = {
       pending: z.array(z.object({ provider: z.string(), pending: z.number().int() })),
     }),
     true,
+    { async: true },
   ),
 } as const;

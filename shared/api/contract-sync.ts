@@ -203,18 +203,19 @@ export const syncContract = {
     syncRunArgs.extend({ progress: z.boolean().default(false) }),
     syncResult,
     true,
+    { async: true },
   ),
   /**
-   * The same sync as a background job (the desktop and the browser host): its own thread and
-   * connection, so local work never waits for the network. Poll sync.job; sync.cancel stops it at the
-   * next safe point (never once a changeset is on its way). probe: only ask the tenant whether it is
-   * reachable and at which version (the status bar's online/offline).
+   * The same sync in the background (the desktop and the browser host): it runs on in the engine
+   * while this returns its job id at once, and local work goes on meanwhile. Poll sync.job;
+   * sync.cancel stops it at the next safe point (never once a changeset is on its way). probe: only
+   * ask the tenant whether it is reachable and at which version (the status bar's online/offline).
    */
   'sync.start': method(syncRunArgs.extend({ probe: z.boolean().default(false) }), z.object({ job: z.string() }), true),
   'sync.job': method(z.object({ job: jobId }), syncJobStatus, false),
   'sync.cancel': method(z.object({ job: jobId }), z.object({ job: z.string(), state: syncJobStatus.shape.state }), true),
   /** Whether the tenant answers and at which version, in one request (nothing pulled or pushed). */
-  'sync.probe': method(z.object({ remote: remoteName.optional(), token: z.string().min(1).optional() }).default({}), probeResult, false),
+  'sync.probe': method(z.object({ remote: remoteName.optional(), token: z.string().min(1).optional() }).default({}), probeResult, false, { async: true }),
   /** Sync state at a glance, without contacting the tenant. */
   'sync.status': method(z.object({ remote: remoteName.optional() }).default({}), syncStatus, false),
   'sync.conflicts': method(

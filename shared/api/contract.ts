@@ -354,6 +354,8 @@ export type MethodName = keyof Contract;
 export type MethodArgs<M extends MethodName> = z.input<Contract[M]['args']>;
 export type ParsedArgs<M extends MethodName> = z.output<Contract[M]['args']>;
 export type MethodResult<M extends MethodName> = z.output<Contract[M]['result']>;
+/** What a handler returns: the result, or a promise of it for the async methods (they wait on the network or a job). */
+export type HandlerResult<M extends MethodName> = Contract[M]['async'] extends true ? Promise<MethodResult<M>> : MethodResult<M>;
 
 export const METHOD_NAMES = Object.keys(contract) as MethodName[];
 

@@ -298,12 +298,3 @@ export function describeZod(error: z.ZodError, limit = 5): string {
   if (error.issues.length > limit) parts.push(`and ${error.issues.length - limit} more`);
   return parts.join('; ');
 }
-
-/** Retry-After as seconds: a number of seconds or an HTTP date. */
-export function retryAfterSeconds(header: string | undefined | null, now = Date.now()): number | null {
-  if (!header) return null;
-  const s = header.trim();
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? null : Math.max(0, (t - now) / 1000);
-}
