@@ -25,7 +25,8 @@ const processIo: Io = {
 };
 
 function exitCodeFor(e: unknown, interrupted = false): number {
-  if (interrupted && isFluxError(e) && e.code === 'CANCELLED') return 130;
+  // Stopped by Ctrl-C: the shell's convention for a command ended by SIGINT.
+  if (interrupted) return 130;
   return isFluxError(e) && e.code === 'USAGE' ? 2 : 1;
 }
 

@@ -10,6 +10,7 @@
 import type { HandlerMap } from '../api/handler';
 import type { Plan } from '../plan';
 import { FluxError } from '../../shared/errors';
+import type { JobHooks } from '../jobs/counters';
 import { cancelJob, jobState, runningJob, startTask } from '../jobs/job';
 import { stderrProgress } from '../jobs/progress';
 import { listConflicts, resolveConflict } from './conflicts';
@@ -147,7 +148,13 @@ export const syncHandlers: HandlerMap<
     const { probe, ...args } = a;
     // Refused here, in the caller's words, rather than later in the job.
     plan.read(() => getRemote(plan, args.remote));
-    if (probe) return { job: startTask(plan.file, 'sync-probe', (hooks, signal) => (hooks.phase('connecting'), probeTenant(plan, { remote: args.remote, token: args.token, signal }))) };
+    if (probe) {
+      const run = (hooks: JobHooks, signal: AbortSignal) => {
+        hooks.phase('connecting');
+        return probeTenant(plan, { remote: args.remote, token: args.token, signal });
+      };
+      return { job: startTask(plan.file, 'sync-probe', run) };
+    }
     const busy = runningJob(plan.file, 'sync');
     if (busy) throw new FluxError('BUSY', `a sync of this plan is already running (job ${busy}); wait for it, or cancel it`, { job: busy });
     return { job: startTask(plan.file, 'sync', (hooks, signal) => runSync(plan, { ...syncOptions(args), signal, hooks })) };

@@ -1,9 +1,10 @@
 /**
  * Sync's state in the renderer: the status at a glance (sync.status, from the plan alone, every few
- * seconds and after every local change), the tenant's reachability (a probe job when the app starts,
- * every two minutes, and when the window gets focus or the network comes back), the Sync dialog's tab,
- * and the one sync job the dialog runs (a dry run or the sync itself, polled with sync.job). A sync runs
- * in its own thread on the host; nothing here ever makes local work wait for it.
+ * seconds and after every local change), the tenant's reachability (sync.probe, one async call, when
+ * the app starts, every two minutes, and when the window gets focus or the network comes back), the
+ * Sync dialog's tab, and the one sync job the dialog runs (a dry run or the sync itself, polled with
+ * sync.job). The engine answers other calls while a sync or a probe waits on the tenant, so nothing
+ * here ever makes local work wait for it.
  */
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -256,15 +257,7 @@ export function createSyncStore(app: AppStore): SyncStoreApi {
         lastProbe = Date.now();
         set({ probing: true });
         try {
-          const { job } = await api.call('sync.start', { remote: name, probe: true });
-          const end = await follow(api, job);
-          const failed = end.error ?? { code: 'INTERNAL', message: 'the probe failed without saying why', reason: null };
-          set({
-            probe: end.probe ?? {
-              remote: name, url: get().status?.url ?? '', online: false, tenant_version: null, version: null, behind: null,
-              error: failed.message, reason: failed.reason, checked_at: new Date().toISOString(),
-            },
-          });
+          set({ probe: await api.call('sync.probe', { remote: name }) });
         } catch (e) {
           const f = failureOf(e);
           set({
