@@ -22,6 +22,11 @@ export interface CloneArgs {
   replace: boolean;
   tenant: string;
   version: number;
+  /**
+   * The journal's last batch when the clone was decided, before the download: local work journaled
+   * after it (while the snapshot came) is not the tenant's, so it stays pending for the next push.
+   */
+  floor: number;
 }
 
 export interface CloneResult {
@@ -84,9 +89,8 @@ export function applyClone(plan: Plan, a: CloneArgs, hooks: JobHooks): CloneResu
       plan.q("UPDATE sync_conflicts SET status = 'merged', updated_at = ? WHERE remote_id = ? AND status = 'open'").run(now, remote.id);
       clearShadow(plan, remote);
       plan.q("UPDATE sync_sent SET state = 'refused' WHERE remote_id = ? AND state = 'sending'").run(remote.id);
-      // Everything journaled so far, this clone included, is the tenant's.
-      const floor = (plan.q('SELECT MAX(id) AS m FROM journal_batches').get() as { m: number | null }).m ?? 0;
-      updateRemote(plan, remote.id, { tenant: a.tenant, version: a.version, tenant_version: a.version, floor_batch: floor });
+      // The clone's own batch is a remote one, never pushed whatever the floor.
+      updateRemote(plan, remote.id, { tenant: a.tenant, version: a.version, tenant_version: a.version, floor_batch: a.floor });
     },
     { origin: 'remote' },
   );

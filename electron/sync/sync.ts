@@ -629,12 +629,14 @@ class SyncRun {
       return r;
     }
     const dir = mkdtempSync(join(tmpdir(), 'fluxplan-clone-'));
+    // Decided now: what the planner journals while the snapshot comes is theirs, and stays pending.
+    const floor = this.maxBatch();
     let applied: CloneResult;
     try {
       const file = join(dir, 'snapshot.ndjson');
       const info = await this.download(file, replace);
       this.stopIfCancelled();
-      const args: CloneArgs = { remote: this.remote.id, file, replace, tenant: info.tenant, version: info.version };
+      const args: CloneArgs = { remote: this.remote.id, file, replace, tenant: info.tenant, version: info.version, floor };
       applied = (await waitJob(startJob(plan.file, 'clone', { ...args }), { signal: this.options.signal, progress: (s) => this.hooks.read(s.read) })) as CloneResult;
     } finally {
       rmSync(dir, { recursive: true, force: true });
