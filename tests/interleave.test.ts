@@ -165,6 +165,18 @@ describe('an rDNS push while the plan changes under it', () => {
     expect(p.check()).toEqual([]);
   });
 
+  it('refuses a second push while one is on its way (BUSY), and lets a dry run read beside it', async () => {
+    const p = await rdnsSetup();
+    const { pushing } = await pushUntilPatchHeld(p, p.pdns);
+    expect(await p.refuseAsync('rdns.push', {})).toMatchObject({ code: 'BUSY', message: expect.stringContaining('already running') });
+    expect(p.pdns.held(), 'the dry run must start while the push is still on its way').toBeGreaterThan(0);
+    const preview = await p.call('rdns.push', { dry_run: true });
+    expect(preview).toMatchObject({ dry_run: true, ok: true });
+    expect(await pushing).toMatchObject({ ok: true, pending: [{ provider: 'pdns', pending: 0 }] });
+    // Once it is over, the next push may go (nothing left to do).
+    expect(await p.call('rdns.push', {})).toMatchObject({ ok: true, zones: [{ status: 'unchanged' }] });
+  });
+
   it('writes nothing for a provider removed while the push was on its way', async () => {
     const p = await rdnsSetup();
     const providerId = (p.plan.q("SELECT id FROM rdns_providers WHERE name = 'pdns'").get() as { id: number }).id;

@@ -147,11 +147,15 @@ function failedOutcome(provider: ProviderRow, d: DesiredZone, error: string): Zo
   return { provider: provider.name, zone: d.zone.name, status: 'failed', zone_created: false, created: [], changed: [], deleted: [], failed: [], error };
 }
 
-/** One push of a plan at a time in this process: two would read and change the same zones at once. */
+/**
+ * One push of a plan at a time in this process: two would change the same zones at once (Cloudflare
+ * would get every new record twice). Dry runs only read at the provider, so they may run beside anything.
+ */
 const pushing = new WeakSet<Plan>();
 
 export async function push(plan: Plan, args: PushArgs, signal?: AbortSignal): Promise<PushResult> {
   if (plan.sqlite.inTransaction) throw new FluxError('BUSY', 'an rDNS push cannot run inside a batch or another transaction; run it on its own');
+  if (args.dry_run) return pushOnce(plan, args, signal);
   if (pushing.has(plan)) throw new FluxError('BUSY', 'an rDNS push of this plan is already running; wait for it to finish');
   pushing.add(plan);
   try {
