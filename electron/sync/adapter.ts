@@ -150,16 +150,16 @@ export class HttpTenant implements TenantAdapter {
     return Math.max(jittered, retryAfter === null ? 0 : Math.min(retryAfter, 10 * 60_000));
   }
 
-  /** Retries what may pass: no answer, 5xx, 429. */
-  private retrying<T extends { status: number; headers: Record<string, string> }>(what: string, attempt: () => Promise<T>, extra: { signal?: AbortSignal; beforeRetry?: () => Promise<T | null> } = {}) {
+  /** Retries what may pass: no answer, 5xx, 429; `signal` (none while a changeset is on its way) cuts the waits short. */
+  private withRetries<T extends { status: number; headers: Record<string, string> }>(what: string, attempt: () => Promise<T>, signal: AbortSignal | undefined, beforeRetry?: () => Promise<T | null>) {
     return retrying(attempt, {
       attempts: this.retry.attempts,
       wait: (n, retryAfter) => this.backoff(n, retryAfter),
       retryStatus: (status) => status === 429 || status >= 500,
       retryTransport: true,
-      signal: 'signal' in extra ? extra.signal : this.options.signal,
+      signal,
       onRetry: (n, wait, problem) => this.event(`${what}: attempt ${n} of ${this.retry.attempts} in ${Math.round(wait)} ms (${problem})`),
-      ...(extra.beforeRetry ? { beforeRetry: extra.beforeRetry } : {}),
+      ...(beforeRetry ? { beforeRetry } : {}),
     });
   }
 
@@ -185,7 +185,7 @@ export class HttpTenant implements TenantAdapter {
   private async send(make: () => HttpRequest, what: string, onLost?: () => Promise<HttpResponse | null>, signal: AbortSignal | null = this.options.signal ?? null): Promise<HttpResponse> {
     let outcome: { answer: HttpResponse; problem: string };
     try {
-      outcome = await this.retrying(
+      outcome = await this.withRetries(
         what,
         async () => {
           const r = make();
@@ -194,7 +194,8 @@ export class HttpTenant implements TenantAdapter {
           this.bytesIn += Buffer.byteLength(res.body);
           return res;
         },
-        { signal: signal ?? undefined, ...(onLost ? { beforeRetry: onLost } : {}) },
+        signal ?? undefined,
+        onLost,
       );
     } catch (e) {
       this.fail(e, what);
@@ -282,7 +283,7 @@ export class HttpTenant implements TenantAdapter {
     const what = 'GET /snapshot';
     let opened: { answer: HttpResponse | LineStream; problem: string };
     try {
-      opened = await this.retrying(what, () => this.http.open(this.req('GET', '/snapshot', { headers: { accept: NDJSON } })));
+      opened = await this.withRetries(what, () => this.http.open(this.req('GET', '/snapshot', { headers: { accept: NDJSON } })), this.options.signal);
     } catch (e) {
       this.fail(e, what);
     }
