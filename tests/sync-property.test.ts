@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { invoke } from '../electron/api/handlers';
 import { Plan } from '../electron/plan';
-import type { PostOutcome, SnapshotInfo, TenantAdapter } from '../electron/sync/adapter';
+import type { PostOutcome, SnapshotInfo, SnapshotRows, TenantAdapter } from '../electron/sync/adapter';
 import { resolveConflict } from '../electron/sync/conflicts';
 import { planRows, toSnapshotRow } from '../electron/sync/snapshot';
 import { addRemote, getRemote, openConflicts } from '../electron/sync/store';
@@ -33,7 +33,7 @@ export class LocalTenant implements TenantAdapter {
   async changes(since: number, cursor: string | null) {
     return changesPage.parse(JSON.parse(this.tenant.changesPage(since, cursor, 7)));
   }
-  async snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void | Promise<void>): Promise<SnapshotInfo> {
+  async snapshot(onRows: SnapshotRows): Promise<SnapshotInfo> {
     const plan = this.tenant.plan;
     const { rows, info } = plan.read(() => {
       const info = { tenant: this.tenant.id, version: this.tenant.version(), rows: 0 };
@@ -42,7 +42,7 @@ export class LocalTenant implements TenantAdapter {
       info.rows = rows.length;
       return { rows, info };
     });
-    await onRows(rows, info);
+    await onRows(rows, info, rows.map((r) => JSON.stringify(r)));
     return info;
   }
   async post(cs: Parameters<TenantAdapter['post']>[0]): Promise<PostOutcome> {

@@ -46,6 +46,8 @@ export type PostOutcome =
   | { status: 409; answer: ConflictAnswer }
   | { status: 422; answer: InvalidAnswer };
 
+export type SnapshotRows = (rows: SnapshotRow[], info: SnapshotInfo, texts: string[]) => void | Promise<void>;
+
 export interface SnapshotInfo {
   tenant: string;
   version: number;
@@ -57,8 +59,11 @@ export interface TenantAdapter {
   status(): Promise<TenantStatus>;
   /** One page of the changesets after `since`; follow `next` until it is null. */
   changes(since: number, cursor: string | null): Promise<ChangesPage>;
-  /** The whole plan, handed over in batches of rows in creation order (each batch awaited before the next is read). */
-  snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void | Promise<void>): Promise<SnapshotInfo>;
+  /**
+   * The whole plan, handed over in batches of rows in creation order (each batch awaited before the
+   * next is read), each row also as its JSON text (`texts[i]` is `rows[i]`), for a caller that stores it.
+   */
+  snapshot(onRows: SnapshotRows): Promise<SnapshotInfo>;
   /** Sends one changeset, exactly once by its id. */
   post(changeset: Changeset): Promise<PostOutcome>;
   /** Whether a changeset landed (null: the tenant never saw it). */
@@ -279,7 +284,7 @@ export class HttpTenant implements TenantAdapter {
     }
   }
 
-  async snapshot(onRows: (rows: SnapshotRow[], info: SnapshotInfo) => void | Promise<void>): Promise<SnapshotInfo> {
+  async snapshot(onRows: SnapshotRows): Promise<SnapshotInfo> {
     const what = 'GET /snapshot';
     let opened: { answer: HttpResponse | LineStream; problem: string };
     try {
@@ -314,7 +319,9 @@ export class HttpTenant implements TenantAdapter {
           throw new FluxError('INTERNAL', `${what}: a line of the snapshot is not JSON`, { reason: 'PROTOCOL' });
         }
         const rows: SnapshotRow[] = [];
-        for (const v of values) {
+        const texts: string[] = [];
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i];
           if (ended) throw new FluxError('INTERNAL', `${what}: rows after the end line`, { reason: 'PROTOCOL' });
           if (!info) {
             const h = snapshotHeader.safeParse(v);
@@ -325,6 +332,7 @@ export class HttpTenant implements TenantAdapter {
           const row = snapshotRow.safeParse(v);
           if (row.success) {
             rows.push(row.data);
+            texts.push(lines[i]!);
             count++;
             continue;
           }
@@ -333,7 +341,7 @@ export class HttpTenant implements TenantAdapter {
           if (end.data.end.rows !== count) throw new FluxError('INTERNAL', `${what}: the tenant says it sent ${end.data.end.rows} rows, ${count} came`, { reason: 'PROTOCOL' });
           ended = true;
         }
-        if (rows.length) await onRows(rows, info!);
+        if (rows.length) await onRows(rows, info!, texts);
       }
       if (!info || !ended) throw new FluxError('BUSY', `${what}: the snapshot was cut after ${count} rows; nothing was kept, try again`, { reason: 'OFFLINE' });
       return info;

@@ -653,10 +653,10 @@ class SyncRun {
     let rows = 0;
     try {
       this.hooks.phase('cloning');
-      return await this.adapter.snapshot((batch, head) => {
+      return await this.adapter.snapshot((batch, head, texts) => {
         if (this.remote.tenant && !replace && head.tenant !== this.remote.tenant) this.wrongTenant(head.tenant);
         this.stopIfCancelled();
-        writeSync(fd, `${batch.map((r) => JSON.stringify(r)).join('\n')}\n`);
+        writeSync(fd, `${texts.join('\n')}\n`);
         rows += batch.length;
         this.hooks.read(rows);
       });
