@@ -5,6 +5,7 @@
  * again only under its own id, and the plans of the tenant and of both planners end equal.
  */
 import Database from 'better-sqlite3';
+import type { ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cliProcess, logOf, planImage, Planner, startTenant, tenantChangesets, violations, type Tenant } from './sync-helpers';
 
@@ -183,5 +184,34 @@ describe('sync against a failing tenant: every local change exactly once', () =>
     expect(tenantChangesets(tenant.db)).toHaveLength(2);
     await b.sync();
     expectEqual([a.db, b.db, tenant.db]);
+  });
+});
+
+describe('Ctrl-C during a sync', () => {
+  it('stops it at the next safe point: exit 130, CANCELLED, nothing sent, the change still pending for the next sync', async () => {
+    const tenant = await startTenant({ faults: ['--delay-ms', '2000'] });
+    const a = new Planner('alice');
+    await a.connect(tenant);
+    await a.sync(); // both empty: attach
+    await a.ok('subnet', 'add', '192.0.2.0/24');
+    const asked = (await logOf(tenant)).filter((l) => l.includes(' changes since ')).length;
+    let sync: ChildProcess | null = null;
+    const done = cliProcess(['sync', '--db', a.db, '--json'], (proc) => (sync = proc));
+    // Interrupted while the tenant holds the sync's pull: the request is on its way, nothing is sent yet.
+    for (let i = 0; (await logOf(tenant)).filter((l) => l.includes(' changes since ')).length === asked; i++) {
+      if (i > 100) throw new Error('the sync never asked the tenant for its changes');
+    }
+    sync!.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('stopping at the next safe point');
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'CANCELLED', message: 'The sync was cancelled; nothing was sent and the plan is as it was' } });
+    expect(tenantChangesets(tenant.db)).toEqual([]);
+    expect(await a.ok('sync', 'status')).toMatchObject({ pending: 1, unconfirmed: 0 });
+    const again = await a.sync();
+    expect(again.code).toBe(0);
+    expect(again.body).toMatchObject({ status: 'synced', pending: 0 });
+    expect(tenantChangesets(tenant.db)).toHaveLength(1);
+    expectEqual([a.db, tenant.db]);
   });
 });

@@ -55,11 +55,12 @@ afterAll(() => {
   rmSync(CLI_BUNDLE, { force: true });
 });
 
-/** `fluxplan ARGS` as a separate process (two planners syncing at the very same time). */
-export async function cliProcess(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `fluxplan ARGS` as a separate process (two planners syncing at the very same time; a signal sent to it). */
+export async function cliProcess(argv: string[], onSpawn?: (proc: ChildProcess) => void): Promise<{ code: number; stdout: string; stderr: string }> {
   await cliBundle();
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [CLI_BUNDLE, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn?.(proc);
     let stdout = '';
     let stderr = '';
     proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
