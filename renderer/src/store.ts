@@ -43,6 +43,16 @@ export interface ViewportRequest {
   seq: number;
 }
 
+/** What the map offers the toolbar, the menu and the keyboard (registered by the map while it is on screen). */
+export interface MapControl {
+  /** Zooms by a factor around the centre of the map. */
+  zoomBy(factor: number): void;
+  /** Pans by screen pixels. */
+  pan(dx: number, dy: number): void;
+  /** How wide a block is on screen right now (its displayed pieces' span for a block the map folds), or null when it is not in view. */
+  onScreen(cidr: string): number | null;
+}
+
 export interface State extends TreeData {
   api: Api;
   ready: boolean;
@@ -73,6 +83,7 @@ export interface State extends TreeData {
   canvas: { width: number; height: number };
   /** A camera and viewport the map should apply (fly-to, fit), animated when the map can. */
   viewportRequest: ViewportRequest | null;
+  mapControl: MapControl | null;
 
   selected: string | null;
   highlight: Highlight | null;
@@ -97,12 +108,16 @@ export interface Actions {
   loadMany(cidrs: string[]): Promise<void>;
   setCamera(camera: Camera): void;
   setCanvas(width: number, height: number): void;
+  setMapControl(control: MapControl | null): void;
   fit(): void;
   select(cidr: string | null): void;
   focusOn(cidr: string | null): Promise<void>;
   focusUp(): Promise<void>;
   toggleCollapsed(cidr: string): void;
-  flyTo(cidr: string, space?: string): Promise<void>;
+  /** Moves the map to a block, selects and highlights it; `minPx`: at least this wide on screen (a split's pieces). */
+  flyTo(cidr: string, space?: string, minPx?: number): Promise<void>;
+  /** Selects and highlights a block after an action; the view stays when the block is already in view (at least `minPx` wide). */
+  reveal(cidr: string, note?: string, minPx?: number): Promise<void>;
   refresh(): Promise<void>;
   refreshCatalog(): Promise<void>;
   /** Runs one API change; on success refreshes the tree, on refusal shows the engine's message beside the node. */
@@ -262,6 +277,7 @@ export const createStore = (api: Api) =>
       camera: { s: 1, origin: 0.5 },
       canvas: { width: 1200, height: 700 },
       viewportRequest: null,
+      mapControl: null,
       selected: null,
       highlight: null,
       nodeErrors: new Map(),
@@ -342,6 +358,10 @@ export const createStore = (api: Api) =>
         if (first) get().fit();
       },
 
+      setMapControl(mapControl) {
+        set({ mapControl });
+      },
+
       fit() {
         const { canvas } = get();
         requestViewport(fitCamera(canvas.width), canvas.width / 2, 28, 0, false);
@@ -359,8 +379,10 @@ export const createStore = (api: Api) =>
         }
         const path = await pathTo(cidr);
         if (!path) return;
-        if (!get().kids.has(cidr) && get().nodes.get(cidr)?.allocation_status === 'subdivided') await get().loadKids(cidr);
-        set({ focus: cidr, focusPath: path, version: get().version + 1 });
+        // A block the map folds (carved-only) is not a display node: zoom into the nearest one above it.
+        const target = path[path.length - 1]!;
+        if (!get().kids.has(target) && get().nodes.get(target)?.allocation_status === 'subdivided') await get().loadKids(target);
+        set({ focus: target, focusPath: path, version: get().version + 1 });
         get().fit();
       },
 
@@ -377,14 +399,26 @@ export const createStore = (api: Api) =>
         set({ collapsed: c, version: get().version + 1 });
       },
 
-      async flyTo(cidr, space) {
+      async flyTo(cidr, space, minPx) {
         if (space && space !== get().space) await get().setSpace(space);
         const family = prefix(cidr).version;
         if (family !== get().family) await get().setFamily(family);
-        const path = await pathTo(cidr);
-        if (!path || path[path.length - 1] !== cidr) {
+        const found = await pathTo(cidr);
+        if (!found) {
           get().toast('error', `${cidr} is not on the map of ${get().space}`);
           return;
+        }
+        // A block the map folds (a carved-only row) is framed by the displayed pieces it holds.
+        let path = found;
+        let pieces: string[] = [cidr];
+        if (found[found.length - 1] !== cidr) {
+          const inside = (get().kids.get(found[found.length - 1]!) ?? []).filter((k) => contains(cidr, k));
+          if (!inside.length) {
+            get().toast('error', `${cidr} is not on the map of ${get().space}`);
+            return;
+          }
+          pieces = inside;
+          path = [...found, inside[0]!];
         }
         // Focus two display levels above the target, so it lands with its parent and siblings in view.
         const focusIdx = path.length > 3 ? path.length - 3 : -1;
@@ -398,18 +432,29 @@ export const createStore = (api: Api) =>
         const highlight = prev && prev.cidr === cidr && Date.now() - prev.at < 4000 ? prev : { cidr, note: '', at: Date.now() };
         set({ focus, focusPath, collapsed, selected: cidr, highlight, view: 'map', version: get().version + 1 });
         const s = get();
-        const span = spanAlong(rel, focus ? [focus] : s.roots, !!focus, s, s.mode, adjacent);
+        const along = (last: string) => spanAlong([...rel.slice(0, -1), last], focus ? [focus] : s.roots, !!focus, s, s.mode, adjacent);
+        const first = along(pieces[0]!);
+        const end = along(pieces[pieces.length - 1]!) ?? first;
         const { width, height } = s.canvas;
-        if (!span) {
+        if (!first || !end) {
           get().fit();
           return;
         }
+        const span = { a: first.a, b: end.b, depth: first.depth };
         const frac = span.b - span.a;
         const sFit = fitCamera(width).s;
-        // The target takes about a third of the width, and its parent is wide enough to show its children.
-        const cam: Camera = { s: Math.max(sFit, Math.min((width * 0.34) / (frac * WORLD), 1e9)), origin: (span.a + span.b) / 2 };
+        // The target takes about a third of the width (more when asked), and its parent is wide enough to show its children.
+        const share = Math.min(0.9, Math.max(0.34, (minPx ?? 0) / width));
+        const cam: Camera = { s: Math.max(sFit, Math.min((width * share) / (frac * WORLD), 1e9)), origin: (span.a + span.b) / 2 };
         const rowY = span.depth * ROW_PITCH;
         requestViewport(cam, width / 2, Math.min(28, height * 0.42 - rowY), rowY, !focusChanged);
+      },
+
+      async reveal(cidr, note = '', minPx = 0) {
+        set({ selected: cidr, highlight: { cidr, note, at: Date.now() }, version: get().version + 1 });
+        const px = get().mapControl?.onScreen(cidr);
+        if (get().view === 'map' && px !== null && px !== undefined && px >= minPx) return;
+        await get().flyTo(cidr, undefined, minPx);
       },
 
       async refresh() {

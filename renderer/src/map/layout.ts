@@ -19,8 +19,8 @@ export const ROW_H = 66;
 export const ROW_PITCH = 90;
 /** A subdivided node opens (and loads) its children from this on-screen width. */
 export const EXPAND_PX = 170;
-/** A run of free blocks is drawn as its members once each would get this much width on average. */
-export const RUN_SPLIT_PX = 110;
+/** A run of free blocks is drawn as its members once each would get this much width: room for its label (".160/27"). */
+export const PIECE_PX = 64;
 /** Nodes narrower than this on screen are not mounted; their parent's bar already shows them. */
 export const MIN_PX = 3;
 /** Hard bound on mounted map nodes, whatever the plan holds. */
@@ -48,7 +48,11 @@ export interface TreeData {
 }
 
 export type MapItem =
-  | { kind: 'subnet'; id: string; node: BrowseNode; tier: Tier; depth: number; open: boolean; loading: boolean; width: number; stick: number }
+  | {
+      kind: 'subnet'; id: string; node: BrowseNode; tier: Tier; depth: number; open: boolean; loading: boolean; width: number; stick: number;
+      /** The prefix length of the block it is drawn under (null on the top row): what its label may leave out. */
+      parentLen: number | null;
+    }
   | { kind: 'run'; id: string; members: BrowseNode[]; tier: Tier; depth: number; width: number; total: number; largest: number };
 
 export interface PlacedItem {
@@ -190,12 +194,12 @@ export function layout(input: LayoutInput): LayoutResult {
   const spans = new Map<string, { a: number; b: number; depth: number }>();
   let dropped = 0;
 
-  type Task = { slots: Slot[]; a: number; b: number; depth: number };
+  type Task = { slots: Slot[]; a: number; b: number; depth: number; parentLen: number | null };
   const queue: Task[] = [];
   const top = input.focused
     ? input.top.map((c) => ({ kind: 'node' as const, cidr: c, weight: 1 }))
     : rootSlots(input.top, data, mode, input.adjacent);
-  queue.push({ slots: top, a: 0, b: 1, depth: 0 });
+  queue.push({ slots: top, a: 0, b: 1, depth: 0, parentLen: null });
 
   const emit = (p: PlacedItem) => {
     if (placed.length >= MAX_NODES) {
@@ -221,9 +225,9 @@ export function layout(input: LayoutInput): LayoutResult {
       const gap = px > 8 ? 2 / view.zoom : 0;
       if (slot.kind === 'run') {
         const members = slot.members.map((c) => data.nodes.get(c)!);
-        if (px / members.length >= RUN_SPLIT_PX) {
+        if (px / members.length >= PIECE_PX) {
           // Wide enough: the members take their own slots inside the run's span.
-          queue.push({ slots: members.map((m) => ({ kind: 'node' as const, cidr: m.cidr, weight: weightOfBits(hostBits(m), mode) })), a, b, depth: task.depth });
+          queue.push({ slots: members.map((m) => ({ kind: 'node' as const, cidr: m.cidr, weight: weightOfBits(hostBits(m), mode) })), a, b, depth: task.depth, parentLen: task.parentLen });
           continue;
         }
         for (const m of members) spans.set(m.cidr, { a, b, depth: task.depth });
@@ -261,10 +265,11 @@ export function layout(input: LayoutInput): LayoutResult {
             kind: 'subnet', id: node.cidr, node, tier: tierOf(px), depth: task.depth, open, loading: input.loading.has(node.cidr), width: px,
             // A node wider than the view keeps its label at the view's left edge (screen pixels, stepped to limit re-renders).
             stick: x0 < worldLeft ? Math.round(Math.min((worldLeft - x0) * view.zoom, px - 260) / 40) * 40 : 0,
+            parentLen: task.parentLen,
           },
         });
       }
-      if (open) queue.push({ slots: slotsOf(kids!, data, mode), a, b, depth: task.depth + 1 });
+      if (open) queue.push({ slots: slotsOf(kids!, data, mode), a, b, depth: task.depth + 1, parentLen: node.prefix_length });
     }
   }
   return { placed, wanted, spans, dropped };

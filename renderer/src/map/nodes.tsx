@@ -5,9 +5,9 @@
  */
 import { memo } from 'react';
 import type { NodeProps, Node } from '@xyflow/react';
-import { humanCount } from '../cidr';
+import { addresses, formatPrefix, humanCount, prefix } from '../cidr';
 import { STATUS_LABEL, pct, statusOf, subtitle } from '../status';
-import { EXPAND_PX, type MapItem } from './layout';
+import { EXPAND_PX, type MapItem, type Tier } from './layout';
 
 export interface MapNodeData extends Record<string, unknown> {
   item: MapItem;
@@ -40,20 +40,45 @@ export function utilFill(utilization: number): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
-/** The CIDR in the room there is: whole, else its last IPv4 octet (".96/29"), else the prefix length. */
-export function compactCidr(cidr: string, px: number): string {
-  const room = Math.floor((px - 10) / 6.6);
-  if (cidr.length <= room) return cidr;
+/** Width of one character of a map label, at each tier's font size (the labels are monospace). */
+const CHAR_PX: Record<Tier, number> = { xl: 7.7, l: 7.7, m: 6.8, s: 6.2, xs: 6.2 };
+
+/** The part of a CIDR its parent does not fix, or null when the parent fixes nothing that could be left out. */
+function cidrTail(cidr: string, parentLen: number): string | null {
   const slash = cidr.indexOf('/');
-  if (!cidr.includes(':')) {
-    const tail = `.${cidr.slice(cidr.lastIndexOf('.', slash) + 1)}`;
-    if (tail.length <= room) return tail;
-  } else {
-    const head = cidr.slice(0, slash).replace(/::$/, '');
-    const tail = `…${head.slice(head.lastIndexOf(':'))}${cidr.slice(slash)}`;
-    if (tail.length <= room) return tail;
+  const len = Number(cidr.slice(slash + 1));
+  const addr = cidr.slice(0, slash);
+  if (!addr.includes(':')) {
+    // Whole octets the parent fixes; the last octet always stays.
+    const fixed = Math.min(3, Math.floor(parentLen / 8));
+    return fixed > 0 ? `.${addr.split('.').slice(fixed).join('.')}/${len}` : null;
   }
-  return cidr.slice(slash);
+  const fixed = Math.floor(parentLen / 16);
+  if (fixed === 0) return null;
+  const groups = expandV6(addr);
+  const upTo = Math.min(8, Math.max(fixed + 1, Math.ceil(len / 16)));
+  const shown = groups.slice(fixed, upTo).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
+  return `…:${shown}${upTo < 8 ? '::' : ''}/${len}`;
+}
+
+/** The eight groups of an IPv6 address, "::" expanded. */
+function expandV6(addr: string): string[] {
+  const [head, tail] = addr.includes('::') ? addr.split('::') : [addr, null];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  return [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+}
+
+/**
+ * The label that tells a block from its siblings, in the room there is: the whole CIDR; else the part
+ * its parent does not fix (".37.0.0/16" under a /8, ".96/27" under a /24), always with its prefix
+ * length; else none (the hover card names it). Never a CIDR cut short.
+ */
+export function mapLabel(cidr: string, parentLen: number | null, roomPx: number, tier: Tier): string | null {
+  const fits = (t: string) => t.length * CHAR_PX[tier] <= roomPx;
+  if (fits(cidr)) return cidr;
+  const tail = parentLen === null ? null : cidrTail(cidr, parentLen);
+  return tail && fits(tail) ? tail : null;
 }
 
 export const SubnetNode = memo(function SubnetNode({ data }: NodeProps<SubnetFlowNode>) {
@@ -62,20 +87,22 @@ export const SubnetNode = memo(function SubnetNode({ data }: NodeProps<SubnetFlo
   const n = item.node;
   const status = statusOf(n);
   const cls = `mapnode st-${status} t-${item.tier}${data.selected ? ' sel' : ''}${data.highlight ? ' hl' : ''}${item.open ? ' open' : ''}`;
-  const title = `${n.cidr} · ${STATUS_LABEL[status]}${n.allocation_status === 'subdivided' ? ` · ${pct(n.stats.utilization)} used` : ''}${subtitle(n) ? ` · ${subtitle(n)}` : ''}`;
   const err = data.error ? <div className="node-error" role="alert">{data.error}</div> : null;
   const hl = data.highlight && data.highlight.trim() ? <div className="node-flag">{data.highlight}</div> : null;
   const fill = status === 'carved' ? utilFill(n.stats.utilization) : undefined;
   const style = item.stick > 0 || fill ? { ...(item.stick > 0 ? { paddingLeft: item.stick + 8 } : {}), ...(fill ? { background: fill } : {}) } : undefined;
-  if (item.tier === 'xs') return <div className={cls} title={title} data-cidr={n.cidr} style={style}>{err}</div>;
-  const short = n.cidr.slice(n.cidr.indexOf('/'));
-  if (item.tier === 's') return <div className={cls} title={title} data-cidr={n.cidr} style={style}><span className="cidr">{short}</span>{err}{hl}</div>;
+  if (item.tier === 'xs') return <div className={cls} data-cidr={n.cidr} style={style}>{err}</div>;
+  const label = (room: number) => mapLabel(n.cidr, item.parentLen, room, item.tier);
+  if (item.tier === 's') {
+    const text = label(item.width - 6);
+    return <div className={cls} data-cidr={n.cidr} style={style}>{text && <span className="cidr">{text}</span>}{err}{hl}</div>;
+  }
   const sub = n.allocation_status === 'subdivided';
   const util = sub ? n.stats.utilization : 0;
   if (item.tier === 'm') {
     return (
-      <div className={cls} title={title} data-cidr={n.cidr} style={style}>
-        <span className="cidr">{compactCidr(n.cidr, item.width)}</span>
+      <div className={cls} data-cidr={n.cidr} style={style}>
+        <span className="cidr">{label(item.width - 12)}</span>
         {!sub && item.width >= 72 && subtitle(n) ? <span className="sub small">{subtitle(n)}</span> : null}
         {sub && <span className="bar"><span style={{ width: `${Math.min(100, util)}%` }} /></span>}
         {err}{hl}
@@ -83,14 +110,14 @@ export const SubnetNode = memo(function SubnetNode({ data }: NodeProps<SubnetFlo
     );
   }
   // The status pill only when the whole CIDR still fits beside it: the colour already says the status.
-  const showPill = item.width >= (n.cidr.length + STATUS_LABEL[status].length) * 6.8 + 40;
+  const showPill = item.width - item.stick >= n.cidr.length * CHAR_PX[item.tier] + STATUS_LABEL[status].length * 6.4 + 64;
   const line = status === 'carved'
     ? `${n.stats.descendants.toLocaleString('en')} rows inside`
     : subtitle(n) || (status === 'free' ? `${humanCount(n.stats.total)} addresses` : status === 'pool' ? `${n.stats.ips} address${n.stats.ips === 1 ? '' : 'es'} in use` : '');
   return (
-    <div className={cls} title={title} data-cidr={n.cidr} style={style}>
+    <div className={cls} data-cidr={n.cidr} style={style}>
       <div className="row1">
-        <span className="cidr">{compactCidr(n.cidr, showPill ? item.width - 16 - STATUS_LABEL[status].length * 6.6 : item.width)}</span>
+        <span className="cidr">{label(item.width - item.stick - 18 - (sub && item.width >= EXPAND_PX ? 26 : 0) - (showPill ? STATUS_LABEL[status].length * 6.4 + 22 : 0))}</span>
         {showPill && <span className="pill">{STATUS_LABEL[status]}</span>}
         {sub && item.width >= EXPAND_PX && (
           <button
@@ -127,24 +154,35 @@ export const SubnetNode = memo(function SubnetNode({ data }: NodeProps<SubnetFlo
   );
 });
 
+/** What a run of free blocks covers: one CIDR when its blocks add up to an aligned block, else its first block and how many follow. */
+export function runSpan(members: readonly { cidr: string }[]): string {
+  const first = prefix(members[0]!.cidr);
+  const total = members.reduce((sum, m) => sum + addresses(m.cidr), 0n);
+  const bits = total.toString(2).length - 1;
+  const max = first.version === 4 ? 32 : 128;
+  if (total === 1n << BigInt(bits) && bits <= max && first.net % total === 0n) return formatPrefix({ version: first.version, net: first.net, len: max - bits });
+  return `${members[0]!.cidr} + ${members.length - 1} more`;
+}
+
 export const RunNode = memo(function RunNode({ data }: NodeProps<RunFlowNode>) {
   const item = data.item;
   if (item.kind !== 'run') return null;
-  const first = item.members[0]!.cidr;
-  const last = item.members[item.members.length - 1]!.cidr;
-  const title = `${item.members.length} free blocks, ${first} … ${last}`;
   const cls = `mapnode st-run t-${item.tier}`;
-  if (item.tier === 'xs') return <div className={cls} title={title} />;
-  if (item.tier === 's') return <div className={cls} title={title}><span className="cidr">free</span></div>;
+  if (item.tier === 'xs') return <div className={cls} />;
+  if (item.tier === 's') return <div className={cls}><span className="cidr">free</span></div>;
+  const span = runSpan(item.members);
+  const size = `${humanCount(BigInt(Math.round(item.total)))} addresses`;
   return (
-    <div className={cls} title={title}>
+    <div className={cls}>
       <div className="row1">
         <span className="cidr">free</span>
         {item.tier !== 'm' && <span className="pill">{item.members.length} blocks</span>}
       </div>
-      {item.tier !== 'm' && (
+      {item.tier === 'm' ? (
+        span.length * CHAR_PX.m <= item.width - 12 && <span className="sub small mono">{span}</span>
+      ) : (
         <div className="row2">
-          <span className="sub">{humanCount(BigInt(Math.round(item.total)))} addresses · largest /{item.largest}</span>
+          <span className="sub"><span className="mono">{span}</span> · {size}</span>
         </div>
       )}
     </div>

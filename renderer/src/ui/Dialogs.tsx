@@ -10,6 +10,7 @@ import { humanCount, prefix, splitPreview, splitTargets, tryPrefix } from '../ci
 import { useApp, useAppStore } from '../context';
 import { CustomerInput, Field, LocationSelect, VlanSelect } from './Field';
 import { ErrorLine, Modal } from './Modal';
+import { PIECE_PX } from '../map/layout';
 import { useQuery } from './useQuery';
 
 /** Creates the customer first when the planner typed a new ID. */
@@ -35,8 +36,11 @@ export function SplitDialog({ cidr }: { cidr: string }) {
       cidr,
       ok: (res) => `Split ${cidr} into ${res.subnets.length} × /${to}`,
     });
-    if (r) close();
-    else setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
+    if (r) {
+      close();
+      // The pieces at once: wide enough on screen for each to show its label (the view stays if it already is).
+      void store.getState().reveal(cidr, `${r.subnets.length} × /${to}`, Math.min(r.subnets.length, 16) * PIECE_PX);
+    } else setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
   };
   return (
     <Modal title="Split into smaller blocks" subtitle={cidr} onClose={close} testid="split-dialog">
@@ -123,7 +127,7 @@ export function AllocateDialog({ cidr, node }: { cidr: string; node: SubnetView 
     });
     if (r) {
       close();
-      void store.getState().flyTo(r.cidr);
+      void store.getState().reveal(r.cidr, r.strategy);
     } else setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
   };
   return (
@@ -260,7 +264,7 @@ export function AddSubnetDialog({ inside }: { inside: string | null }) {
     );
     if (r) {
       close();
-      void store.getState().flyTo(r.subnet.cidr);
+      void store.getState().reveal(r.subnet.cidr);
     }
   };
   return (

@@ -125,7 +125,8 @@ export function Inspector() {
   const run = <M extends Parameters<typeof st.mutate>[0]>(method: M, args: Parameters<typeof st.mutate<M>>[1], ok: string) =>
     void st.mutate(method, args, { cidr: s.cidr, ok: () => ok });
   const open = (kind: NonNullable<ReturnType<typeof store.getState>['dialog']>['kind']) => st.openDialog({ kind, cidr: s.cidr });
-  const mergeable = s.allocation_status === 'subdivided' && node?.stats ? Number(node.stats.free) > 0 && node.stats.largest_free === s.prefix_length : false;
+  // Its whole subtree free: the engine can make it one free block again (also for a block the map folds, which has no map node).
+  const mergeable = s.allocation_status === 'subdivided' && !s.effectively_unavailable && capacity?.free_blocks[0]?.prefix_length === s.prefix_length;
 
   return (
     <aside className="inspector" data-testid="inspector" aria-label={`Inspector ${s.cidr}`}>
@@ -159,7 +160,7 @@ export function Inspector() {
         {leaf && s.allocation_status === 'unallocated' && !s.is_ip_pool && s.prefix_length < bits && (
           <button type="button" onClick={() => open('add')} title="Add a subnet inside this block">Add inside…</button>
         )}
-        {mergeable && <button type="button" onClick={() => run('subnet.merge', { space, cidr: s.cidr }, `Merged ${s.cidr}`)}>Merge</button>}
+        {mergeable && <button type="button" onClick={() => run('subnet.merge', { space, cidr: s.cidr }, `Merged ${s.cidr}`)}>Merge into one free /{s.prefix_length}</button>}
         {s.allocation_status === 'allocated' && <button type="button" onClick={() => run('subnet.release', { space, cidr: s.cidr }, `Released ${s.cidr}`)}>Release</button>}
         {s.is_unavailable ? (
           <button type="button" onClick={() => run('subnet.unpark', { space, cidr: s.cidr }, `Unparked ${s.cidr}`)}>Unpark</button>

@@ -2,6 +2,7 @@
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type { MethodResult } from '../../../shared/api/contract';
 import { errorMessage } from '../api';
+import { formatPrefix, tryPrefix } from '../cidr';
 import { useAppStore } from '../context';
 import { STATUS_LABEL, statusOf } from '../status';
 
@@ -47,10 +48,16 @@ export const Search = forwardRef<SearchHandle>(function Search(_, ref) {
     };
   }, [q, store]);
 
-  const choose = (m: Match) => {
+  const go = (cidr: string, space?: string) => {
     setOpen(false);
     input.current?.blur();
-    void store.getState().flyTo(m.cidr, m.space);
+    void store.getState().flyTo(cidr, space).catch((e: unknown) => store.getState().toast('error', errorMessage(e)));
+  };
+  const choose = (m: Match) => go(m.cidr, m.space);
+  /** Enter on an exact CIDR goes to that block, whatever the list shows yet (it may still be on its way). */
+  const exact = (): string | null => {
+    const p = tryPrefix(q.trim());
+    return p ? formatPrefix(p) : null;
   };
 
   return (
@@ -75,9 +82,14 @@ export const Search = forwardRef<SearchHandle>(function Search(_, ref) {
           } else if (e.key === 'ArrowUp') {
             e.preventDefault();
             setActive((a) => Math.max(a - 1, 0));
-          } else if (e.key === 'Enter' && matches[active]) {
+          } else if (e.key === 'Enter' && (exact() || matches[active])) {
             e.preventDefault();
-            choose(matches[active]!);
+            // The map's own Enter (zoom into the selection) must not see this one.
+            e.stopPropagation();
+            const cidr = exact();
+            const hit = cidr ? matches.find((m) => m.cidr === cidr && !m.address) : matches[active];
+            if (hit) choose(hit);
+            else go(cidr!);
           } else if (e.key === 'Escape') {
             setQ('');
             input.current?.blur();
