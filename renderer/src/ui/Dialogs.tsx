@@ -39,7 +39,7 @@ export function SplitDialog({ cidr }: { cidr: string }) {
     if (r) {
       close();
       // The pieces at once: wide enough on screen for each to show its label (the view stays if it already is).
-      void store.getState().reveal(cidr, `${r.subnets.length} × /${to}`, Math.min(r.subnets.length, 16) * PIECE_PX);
+      void store.getState().reveal(cidr, `${r.subnets.length} × /${to}`, Math.min(r.subnets.length, 16) * PIECE_PX * 1.25);
     } else setError(store.getState().nodeErrors.get(cidr) ?? 'refused');
   };
   return (
