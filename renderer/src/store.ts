@@ -144,6 +144,13 @@ export interface Actions {
 
 export type Store = State & Actions;
 
+/**
+ * Display children asked of the engine per block: carved-only rows beyond this fold into aggregates,
+ * which open in turn as the map zooms. Few and wide, each level a row of its own: a /8 of /16s reads as
+ * eight labelled blocks, then eight more under each, instead of 64 unlabelled slivers.
+ */
+const DISPLAY_CHILDREN = 8;
+
 let toastSeq = 0;
 let viewportSeq = 0;
 
@@ -196,7 +203,7 @@ export const createStore = (api: Api) =>
       const space = s.space;
       let nodes: BrowseNode[] | null = null;
       try {
-        nodes = (await api.call('tree.children', { space, cidr, limit: 64 })).nodes;
+        nodes = (await api.call('tree.children', { space, cidr, limit: DISPLAY_CHILDREN })).nodes;
       } catch (e) {
         if (e instanceof ApiError && e.code === 'NOT_FOUND') nodes = [];
         else get().toast('error', errorMessage(e));
@@ -468,7 +475,7 @@ export const createStore = (api: Api) =>
             api.call('plan.info'),
             api.call('tree.children', { space, family: s.family, limit: 400 }),
             ...parents.map((p) =>
-              api.call('tree.children', { space, cidr: p, limit: 64 }).catch((e: unknown) => {
+              api.call('tree.children', { space, cidr: p, limit: DISPLAY_CHILDREN }).catch((e: unknown) => {
                 if (e instanceof ApiError && e.code === 'NOT_FOUND') return null;
                 throw e;
               }),

@@ -3,7 +3,7 @@
  * plan through the API and opens its own page, so any one of them runs alone.
  *
  * - Wheel zoom over a block keeps the pointer over that block, never moves the rows up or down, and
- *   ends with the block's full CIDR on screen.
+ *   ends with the block's full CIDR on screen, the levels below it opened down to the allocated blocks.
  * - Siblings are told apart: the 256 allocated /24s of a /16, zoomed until their labels show, never
  *   share a label, and every label is its block's CIDR or the end of it (never a cut one).
  * - A carved-only block (a /25 that exists only because /27s were carved from it) is found by typing
@@ -54,12 +54,13 @@ describe('the map', () => {
       for (const b of [5, 37, 90, 141, 200]) await call('allocate.subnet', { cidr: `10.${b}.0.0/16`, customer: 'cust-1' });
     });
     const root = await node(page, '10.0.0.0/8').boundingBox();
-    const target = node(page, '10.37.0.0/16');
+    // At fit the /8 shows eight wide blocks (/11s, carved-only rows folded); 10.37.0.0/16 lies in 10.32.0.0/11.
+    const target = node(page, '10.32.0.0/11');
     await target.waitFor();
     const box = (await target.boundingBox())!;
     const px = box.x + box.width / 2;
     const py = box.y + box.height / 2;
-    expect(await cidrAt(page, px, py)).toBe('10.37.0.0/16');
+    expect(await cidrAt(page, px, py)).toBe('10.32.0.0/11');
     await page.mouse.move(px, py);
     for (let i = 0; i < 12; i++) {
       await page.mouse.wheel(0, -120);
@@ -67,15 +68,19 @@ describe('the map', () => {
     }
     await expect.poll(async () => (await target.boundingBox())?.width ?? 0).toBeGreaterThan(box.width * 20);
     // Still under the pointer, on the same row.
-    expect(await cidrAt(page, px, py)).toBe('10.37.0.0/16');
+    expect(await cidrAt(page, px, py)).toBe('10.32.0.0/11');
     expect(Math.abs((await target.boundingBox())!.y - box.y)).toBeLessThan(1);
     expect(Math.abs((await node(page, '10.0.0.0/8').boundingBox())!.y - root!.y)).toBeLessThan(1);
     // Wide now: its whole CIDR on screen, and the hover card names it.
-    await expect.poll(() => target.locator('.cidr').textContent()).toBe('10.37.0.0/16');
-    await page.mouse.move(px + 3, py);
+    await expect.poll(() => target.locator('.cidr').textContent()).toBe('10.32.0.0/11');
+    // The levels below open as it widens, down to the allocated /16 with its whole CIDR.
+    await expect.poll(() => node(page, '10.37.0.0/16').locator('.cidr').textContent()).toBe('10.37.0.0/16');
+    const inner = (await node(page, '10.37.0.0/16').boundingBox())!;
+    await page.mouse.move(inner.x + inner.width / 2, inner.y + inner.height / 2);
     const card = page.getByTestId('hover-card');
     await expect.poll(() => card.textContent()).toContain('10.37.0.0/16');
     expect(await card.textContent()).toContain('cust-1');
+    await page.mouse.move(px, py);
     await screenshot(page, 'map-wheel-zoom');
     // And back out, the same way: the block still under the pointer.
     for (let i = 0; i < 12; i++) {
@@ -83,7 +88,7 @@ describe('the map', () => {
       await page.waitForTimeout(40);
     }
     await expect.poll(async () => (await target.boundingBox())?.width ?? 0).toBeLessThan(box.width * 2);
-    expect(await cidrAt(page, px, py)).toBe('10.37.0.0/16');
+    expect(await cidrAt(page, px, py)).toBe('10.32.0.0/11');
   });
 
   it('tells the 256 allocated /24s of a /16 apart: no two share a label, and no label is cut', async () => {

@@ -43,22 +43,31 @@ export function utilFill(utilization: number): string {
 /** Width of one character of a map label, at each tier's font size (the labels are monospace). */
 const CHAR_PX: Record<Tier, number> = { xl: 7.7, l: 7.7, m: 6.8, s: 6.2, xs: 6.2 };
 
-/** The part of a CIDR its parent does not fix, or null when the parent fixes nothing that could be left out. */
-function cidrTail(cidr: string, parentLen: number): string | null {
+/**
+ * The parts of a CIDR its parent does not fix, longest first ([] when the parent fixes nothing that could
+ * be left out): under 10.0.0.0/8, 10.37.0.0/16 is ".37.0.0/16", then ".37.0/16" (the zero octets its
+ * prefix leaves open shortened to one).
+ */
+function cidrTails(cidr: string, parentLen: number): string[] {
   const slash = cidr.indexOf('/');
   const len = Number(cidr.slice(slash + 1));
   const addr = cidr.slice(0, slash);
   if (!addr.includes(':')) {
     // Whole octets the parent fixes; the last octet always stays.
     const fixed = Math.min(3, Math.floor(parentLen / 8));
-    return fixed > 0 ? `.${addr.split('.').slice(fixed).join('.')}/${len}` : null;
+    if (fixed === 0) return [];
+    const octets = addr.split('.');
+    const significant = Math.max(fixed + 1, Math.ceil(len / 8));
+    const tails = [`.${octets.slice(fixed).join('.')}/${len}`];
+    if (significant < 3) tails.push(`.${octets.slice(fixed, significant).join('.')}.0/${len}`);
+    return tails;
   }
   const fixed = Math.floor(parentLen / 16);
-  if (fixed === 0) return null;
+  if (fixed === 0) return [];
   const groups = expandV6(addr);
   const upTo = Math.min(8, Math.max(fixed + 1, Math.ceil(len / 16)));
   const shown = groups.slice(fixed, upTo).map((g) => g.replace(/^0+(?=.)/, '')).join(':');
-  return `…:${shown}${upTo < 8 ? '::' : ''}/${len}`;
+  return [`…:${shown}${upTo < 8 ? '::' : ''}/${len}`];
 }
 
 /** The eight groups of an IPv6 address, "::" expanded. */
@@ -71,14 +80,13 @@ function expandV6(addr: string): string[] {
 
 /**
  * The label that tells a block from its siblings, in the room there is: the whole CIDR; else the part
- * its parent does not fix (".37.0.0/16" under a /8, ".96/27" under a /24), always with its prefix
- * length; else none (the hover card names it). Never a CIDR cut short.
+ * its parent does not fix (".37.0.0/16" or ".37.0/16" under a /8, ".96/27" under a /24), always with
+ * its prefix length; else none (the hover card names it). Never a CIDR cut short.
  */
 export function mapLabel(cidr: string, parentLen: number | null, roomPx: number, tier: Tier): string | null {
   const fits = (t: string) => t.length * CHAR_PX[tier] <= roomPx;
   if (fits(cidr)) return cidr;
-  const tail = parentLen === null ? null : cidrTail(cidr, parentLen);
-  return tail && fits(tail) ? tail : null;
+  return (parentLen === null ? [] : cidrTails(cidr, parentLen)).find(fits) ?? null;
 }
 
 export const SubnetNode = memo(function SubnetNode({ data }: NodeProps<SubnetFlowNode>) {
