@@ -31,6 +31,8 @@ export interface Highlight {
 export interface Dialog {
   kind: 'split' | 'allocate' | 'add' | 'edit' | 'delete' | 'allocate-chosen' | 'allocate-ip';
   cidr: string | null;
+  /** allocate-ip: the address picked (a cell of the address grid). */
+  address?: string;
 }
 
 export interface ViewportRequest {

@@ -48,12 +48,12 @@ describe('the address table', () => {
     await screenshot(page, 'address-table-01-scrolled');
   });
 
-  it("opens a row's pool in the inspector, which lists the pool's first 200 addresses and says where the rest are", async () => {
+  it("opens a row's pool in the inspector, which lists the pool's first 256 addresses and says where the rest are", async () => {
     const table = page.getByTestId('address-table');
     await table.locator('.tr.ip-row').first().click();
     const more = page.getByTestId('ip-table-more');
-    await expect.poll(() => more.textContent()).toContain('The first 200 of 3,000');
-    expect(await page.getByTestId('ip-table').locator('tr').count()).toBe(200);
+    await expect.poll(() => more.textContent()).toContain('The first 256 of 3,000');
+    expect(await page.getByTestId('ip-table').locator('tr').count()).toBe(256);
   });
 
   it('filters by text and PTR state in the engine', async () => {

@@ -163,4 +163,31 @@ describe('the map', () => {
     for (const [i, t] of texts.entries()) expect(pieces[i]!.endsWith(t)).toBe(true);
     await screenshot(page, 'map-split-pieces');
   });
+
+  it("shows a /24 IP pool's addresses as a grid, and assigns the address of the free cell clicked", async () => {
+    const { page } = await open(async (call) => {
+      await call('customer.add', { id: 'cust-1' });
+      await call('subnet.add', { cidr: '192.0.2.0/24', ip_pool: true });
+      await call('allocate.ip', { family: 4, address: '192.0.2.10', customer: 'cust-1' });
+      await call('allocate.ip', { family: 4, address: '192.0.2.11', customer: 'cust-1' });
+    });
+    await node(page, '192.0.2.0/24').click();
+    const grid = page.getByTestId('address-grid');
+    await grid.waitFor();
+    expect(await grid.getByRole('gridcell').count()).toBe(256);
+    const cell = (a: string) => grid.locator(`[data-address="${a}"]`);
+    // The network and broadcast addresses are never handed out; the two in use say whose they are.
+    expect(await cell('192.0.2.0').isDisabled()).toBe(true);
+    expect(await cell('192.0.2.255').isDisabled()).toBe(true);
+    expect(await cell('192.0.2.10').getAttribute('aria-label')).toBe('192.0.2.10: in use (cust-1)');
+    expect(await cell('192.0.2.10').isDisabled()).toBe(true);
+    await screenshot(page, 'map-address-grid');
+    await cell('192.0.2.20').click();
+    const dialog = page.getByTestId('allocate-chosen-dialog');
+    expect(await dialog.getByLabel('Address').inputValue()).toBe('192.0.2.20');
+    await dialog.getByLabel('Customer').fill('cust-1');
+    await dialog.getByRole('button', { name: 'Allocate' }).click();
+    await expect.poll(() => cell('192.0.2.20').getAttribute('aria-label')).toBe('192.0.2.20: in use (cust-1)');
+    expect((await app!.call('ip.list', { cidr: '192.0.2.0/24' })).ips.map((i) => i.address)).toEqual(['192.0.2.10', '192.0.2.11', '192.0.2.20']);
+  });
 });

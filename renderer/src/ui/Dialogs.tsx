@@ -172,10 +172,10 @@ export function AllocateDialog({ cidr, node }: { cidr: string; node: SubnetView 
 }
 
 /** A chosen block or a single address, to a customer. */
-export function AllocateChosenDialog({ cidr, ip, node }: { cidr: string; ip: boolean; node: SubnetView }) {
+export function AllocateChosenDialog({ cidr, ip, node, address }: { cidr: string; ip: boolean; node: SubnetView; address?: string | undefined }) {
   const store = useAppStore();
   const close = () => store.getState().openDialog(null);
-  const [target, setTarget] = useState(ip ? '' : cidr);
+  const [target, setTarget] = useState(ip ? address ?? '' : cidr);
   const [customer, setCustomer] = useState('');
   const [vlan, setVlan] = useState('');
   const [description, setDescription] = useState('');
@@ -416,7 +416,7 @@ export function DialogHost() {
     case 'allocate-chosen':
       return <AllocateChosenDialog key={cidr} cidr={cidr} ip={false} node={node} />;
     case 'allocate-ip':
-      return <AllocateChosenDialog key={`ip${cidr}`} cidr={cidr} ip node={node} />;
+      return <AllocateChosenDialog key={`ip${cidr}${dialog.address ?? ''}`} cidr={cidr} ip node={node} address={dialog.address} />;
     case 'edit':
       return <EditDialog key={cidr} cidr={cidr} node={node} />;
     default:

@@ -7,11 +7,12 @@ import { useApp, useAppStore } from '../context';
 import { STATUS_LABEL, pct, statusOf } from '../status';
 import { PatternDialog } from '../views/rdns/PatternDialog';
 import { PtrCell } from '../views/rdns/PtrCell';
+import { AddressGrid, GRID_MAX } from './AddressGrid';
 
 type Detail = MethodResult<'subnet.get'>;
 type Ips = MethodResult<'ip.list'>['ips'];
-/** Addresses the inspector lists for a pool. */
-const INSPECTOR_IPS = 200;
+/** Addresses the inspector lists for a pool: a whole /24's, so its address grid is complete. */
+const INSPECTOR_IPS = GRID_MAX;
 type History = MethodResult<'subnet.history'>['entries'];
 type Capacity = MethodResult<'capacity.get'>['capacity'][number];
 
@@ -227,6 +228,7 @@ export function Inspector() {
             Addresses <span className="muted">{ipTotal.toLocaleString('en')}</span>
             {ips.length > 0 && <button type="button" className="link right" onClick={() => setPattern(s.cidr)}>Fill PTRs…</button>}
           </div>
+          {s.is_ip_pool && addresses(s.cidr) <= BigInt(GRID_MAX) && <AddressGrid cidr={s.cidr} ips={ips} assignable={!s.effectively_unavailable} />}
           {ips.length === 0 ? (
             <div className="hint pad">No address handed out yet.</div>
           ) : (
