@@ -16,6 +16,7 @@ import { rdnsHandlers } from '../rdns/handlers';
 import { syncHandlers } from '../sync/handlers';
 import { treeHandlers } from '../tree/handlers';
 import { browseHandlers } from '../tree/browse';
+import { treeRowsHandlers } from '../tree/tree-rows';
 import type { CallContext, HandlerMap } from './handler';
 import { toErrorBody } from './error-body';
 
@@ -28,6 +29,7 @@ export const handlers: HandlerMap<MethodName> = {
   ...journalHandlers,
   ...provisioningHandlers,
   ...browseHandlers,
+  ...treeRowsHandlers,
   ...rdnsHandlers,
   ...billingHandlers,
   ...syncHandlers,

@@ -9,6 +9,7 @@ import { syncCommands } from '../sync/commands';
 import { importCommands } from '../import/commands';
 import { catalogCommands } from '../catalog/commands';
 import { provisioningCommands } from '../provisioning/commands';
+import { treeRowsCommands } from '../tree/tree-rows-commands';
 
 export type FlagType = 'string' | 'int' | 'bool' | 'list' | 'nullable-string' | 'nullable-int' | 'json';
 
@@ -113,6 +114,7 @@ export const COMMANDS: Command[] = [
   { words: ['ip', 'unpark'], method: 'ip.unpark', positionals: [address], flags: [], summary: 'put a parked address back' },
   { words: ['ip', 'release'], method: 'ip.release', positionals: [address], flags: [], summary: 'free an address' },
   { words: ['tree'], method: 'tree.get', positionals: [cidr(true)], flags: [f('depth', 'int', 'levels below the top to show')], summary: 'show the prefix tree' },
+  ...treeRowsCommands,
   { words: ['capacity'], method: 'capacity.get', positionals: [cidr(true)], flags: [f('location', 'string', 'only space whose effective location is CODE')], summary: 'utilization and free blocks per prefix length' },
   {
     words: ['check'], method: 'check.run', positionals: [], flags: [], summary: 'verify every invariant; exit 1 on a violation',

@@ -267,11 +267,61 @@ export const contract = {
             largest_free: z.number().int().nullable(),
             /** IP records held by this leaf (0 for subdivided rows). */
             ips: z.number().int(),
+            /** IPv6: /64s holding allocated or IP-pool space (null for IPv4), the unit an IPv6 block is counted in. */
+            used_64s: z.union([z.number(), z.string()]).nullable(),
           }),
         }),
       ),
       total: z.number().int(),
       next_offset: z.number().int().nullable(),
+    }),
+    false,
+  ),
+  /**
+   * The prefix tree as a planner reads it (NetBox's prefix list): one page of rows in address order, each with its depth.
+   * Listed are roots and the subnets with something of their own (allocated, IP pool, parked, a description, location,
+   * VLAN or link, IP records); carved-only rows are folded away, so `depth` counts listed ancestors only. The free space
+   * under a listed row appears as `available` rows: each maximal aligned free block, lowest address first (parked space
+   * is not available). With `cidr`, that subnet heads the list at depth 0 and only its subtree follows; `collapsed`
+   * hides the rows below those subnets. Paged by the engine: `total` counts every row of the list as asked.
+   */
+  'tree.rows': method(
+    z.object({
+      space,
+      family: family.optional(),
+      cidr: cidrArg.optional(),
+      collapsed: z.array(cidrArg).max(1000, 'at most 1000 collapsed subnets').default([]),
+      available: z.boolean().default(true),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    z.object({
+      total: z.number().int(),
+      offset: z.number().int(),
+      rows: z.array(
+        z.object({
+          kind: z.enum(['subnet', 'available']),
+          cidr: z.string(),
+          /** Listed ancestors above the row (within `cidr` when given). */
+          depth: z.number().int(),
+          /** Rows would follow below it (they are hidden while it is collapsed). */
+          has_children: z.boolean(),
+          /** held: free space under a parked block; available: free space shown as its own row. */
+          status: z.enum(['allocated', 'pool', 'parked', 'subdivided', 'free', 'held', 'available']),
+          customer: z.string().nullable(),
+          service: z.string().nullable(),
+          device: z.string().nullable(),
+          /** Effective location and VLAN: the row's own, else inherited. */
+          location: z.string().nullable(),
+          vlan: z.number().int().nullable(),
+          description: z.string().nullable(),
+          /** Addresses in the block, and those allocated or set aside as IP pools (parked space aside). */
+          size: z.union([z.number(), z.string()]),
+          used: z.union([z.number(), z.string()]),
+          /** Percent of the block used, to four decimals (a /64 in a /48 reads 0.0015, not 0). */
+          utilization: z.number(),
+        }),
+      ),
     }),
     false,
   ),

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATUS_LABEL } from '../../renderer/src/status';
 import type { MethodName, Reply } from '../../shared/api/contract';
 import { builtRenderer, openBrowser, screenshot, serveFreshPlan, type Browser, type Served, showScreen } from '../support/browser';
 
@@ -148,8 +149,10 @@ describe('FluxPlan in the browser host', () => {
     await add.getByRole('button', { name: 'Add subnet' }).click();
     await expect.poll(() => page.getByTestId('inspector-cidr').textContent()).toBe('203.0.113.96/29');
     await page.getByTestId('actions').getByRole('button', { name: 'Park' }).click();
-    await expect.poll(() => page.getByTestId('inspector-status').textContent()).toBe('reserved');
+    await expect.poll(() => page.getByTestId('inspector-status').textContent()).toBe('parked');
     await page.locator('.react-flow__node [data-cidr="203.0.113.96/29"].st-parked').first().waitFor();
+    // The legend names every state, in the words the map, inspector and table use.
+    expect((await page.locator('.legend span').allTextContents()).sort()).toEqual(Object.values(STATUS_LABEL).sort());
 
     // The next free /29 skips the parked block.
     await fit();
@@ -281,6 +284,8 @@ describe('FluxPlan in the browser host', () => {
     await page.getByLabel('Address space').selectOption('global');
     await nav('Table');
     await page.getByTestId('table-view').waitFor();
+    // The Subnets rows open as the prefix list; the sorted, filtered table is its flat list.
+    await page.getByRole('button', { name: 'Flat list' }).click();
     await page.getByLabel('Status filter').selectOption('allocated');
     await expect.poll(async () => Number((await page.getByTestId('table-count').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(5);
     await page.getByRole('columnheader', { name: 'Customer' }).click();

@@ -1,6 +1,7 @@
 /**
- * The table screen: every subnet (the engine sorts, filters and pages) or every address record with its
- * PTR name; virtualized, only visible rows are mounted.
+ * The table screen: the prefix list (the tree indented by depth, with utilization and the available space inline),
+ * or every subnet as a flat list (the engine sorts, filters and pages), or every address record with its PTR name;
+ * virtualized, only visible rows are mounted.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
@@ -9,6 +10,8 @@ import { useApp, useAppStore } from '../context';
 import { STATUS_LABEL, statusOf } from '../status';
 import { usePages } from '../ui/usePages';
 import { AddressTable } from './AddressTable';
+import { PrefixList } from './PrefixList';
+import './table.css';
 
 type Sort = NonNullable<MethodArgs<'subnet.list'>['sort']>;
 type StatusFilter = NonNullable<MethodArgs<'subnet.list'>['status']>;
@@ -25,13 +28,22 @@ const COLUMNS: Array<{ key: Sort; label: string; width: string }> = [
 
 export function TableView() {
   const [mode, setMode] = useState<'subnets' | 'addresses'>('subnets');
+  const [flat, setFlat] = useState(false);
   const modes = (
-    <div className="seg-light" role="radiogroup" aria-label="Rows">
-      <button type="button" role="radio" aria-checked={mode === 'subnets'} className={mode === 'subnets' ? 'on' : ''} onClick={() => setMode('subnets')}>Subnets</button>
-      <button type="button" role="radio" aria-checked={mode === 'addresses'} className={mode === 'addresses' ? 'on' : ''} onClick={() => setMode('addresses')}>Addresses &amp; PTRs</button>
-    </div>
+    <>
+      <div className="seg-light" role="radiogroup" aria-label="Rows">
+        <button type="button" role="radio" aria-checked={mode === 'subnets'} className={mode === 'subnets' ? 'on' : ''} onClick={() => setMode('subnets')}>Subnets</button>
+        <button type="button" role="radio" aria-checked={mode === 'addresses'} className={mode === 'addresses' ? 'on' : ''} onClick={() => setMode('addresses')}>Addresses &amp; PTRs</button>
+      </div>
+      {mode === 'subnets' && (
+        <button type="button" className={flat ? 'flat-toggle on' : 'flat-toggle'} aria-pressed={flat} title="Every subnet in one list, sorted and filtered" onClick={() => setFlat(!flat)}>
+          Flat list
+        </button>
+      )}
+    </>
   );
-  return mode === 'subnets' ? <SubnetTable modes={modes} /> : <AddressTable modes={modes} />;
+  if (mode === 'addresses') return <AddressTable modes={modes} />;
+  return flat ? <SubnetTable modes={modes} /> : <PrefixList modes={modes} />;
 }
 
 function SubnetTable({ modes }: { modes: ReactNode }) {
@@ -100,7 +112,7 @@ function SubnetTable({ modes }: { modes: ReactNode }) {
           <option value="any">every status</option>
           <option value="allocated">allocated</option>
           <option value="free">free</option>
-          <option value="parked">reserved</option>
+          <option value="parked">parked</option>
           <option value="pool">IP pools</option>
           <option value="subdivided">subdivided</option>
         </select>
