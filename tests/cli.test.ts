@@ -180,6 +180,42 @@ describe('fluxplan command line', () => {
     expect((await cli(['check', '--db', db])).code).toBe(0);
   });
 
+  it('prints the glossary\'s state words (parked, never reserved) while --json keeps the contract\'s values', async () => {
+    const db = planFile();
+    await cli(['subnet', 'add', '203.0.113.0/24', '--db', db]);
+    await cli(['subnet', 'add', '203.0.113.0/28', '--ip-pool', '--db', db]);
+    await cli(['subnet', 'add', '203.0.113.96/29', '--db', db]);
+    expect((await cli(['subnet', 'park', '203.0.113.96/29', '--db', db])).out).toEqual([expect.stringMatching(/^203\.0\.113\.96\/29 +parked$/)]);
+    await cli(['subnet', 'add', '203.0.113.192/26', '--db', db]);
+    await cli(['subnet', 'park', '203.0.113.128/25', '--db', db]);
+    const words = (await cli(['tree', '--db', db])).out.join('\n').split('\n').map((l) => l.trim().split(/ {2,}/));
+    expect(Object.fromEntries(words)).toMatchObject({
+      '203.0.113.0/24': 'subdivided',
+      '203.0.113.0/25': 'carved',
+      '203.0.113.0/28': 'IP pool',
+      '203.0.113.96/29': 'parked',
+      '203.0.113.104/29': 'free',
+      '203.0.113.128/25': 'parked',
+      '203.0.113.192/26': 'in parked space',
+    });
+    expect((await cli(['tree', '--json', '--db', db])).json().subnets.find((s: { cidr: string }) => s.cidr === '203.0.113.96/29')).toMatchObject({
+      allocation_status: 'unallocated', is_unavailable: true,
+    });
+    await cli(['ip', 'park', '203.0.113.5', '--db', db]);
+    const ips = (await cli(['ip', 'list', '--db', db])).out.join('\n').split('\n');
+    expect(ips[0]!.split(/ +/)).toEqual(['address', 'subnet', 'customer', 'service', 'device', 'vlan', 'rdns', 'management', 'parked']);
+    expect(ips[1]).toMatch(/^203\.0\.113\.5 +203\.0\.113\.0\/28 +yes$/);
+  });
+
+  it('never says 0% used of a block that holds allocations (a /64 in a /48)', async () => {
+    const db = planFile();
+    await cli(['subnet', 'add', '2001:db8::/48', '--db', db]);
+    expect((await cli(['capacity', '--db', db])).out[0]).toMatch(/^2001:db8::\/48: 0% used · 0 allocated/);
+    await cli(['allocate', 'subnet', '--family', '6', '--prefix', '64', '--db', db]);
+    expect((await cli(['capacity', '--db', db])).out[0]).toMatch(/^2001:db8::\/48: <0\.01% used · 18446744073709551616 allocated/);
+    expect((await cli(['capacity', '--json', '--db', db])).json().capacity[0].utilization).toBe(0);
+  });
+
   it('runs as ./bin/fluxplan with FLUXPLAN_DB, exit codes intact', () => {
     const db = planFile();
     const env = { ...process.env, FLUXPLAN_DB: db };

@@ -144,6 +144,8 @@ describe('sync between two planners and the tenant', () => {
     expect(dry.body.preview.push.allocations).toEqual([{ subnet: '203.0.113.0/26', from: '(none)', to: 'allocated to cust-7421' }]);
     expect(dry.body.preview.push.ips_allocated).toEqual(['203.0.113.5 allocated to cust-7421']);
     expect(dry.body.preview.push.tree).toContain('~ 203.0.113.0/24 free at EU-FRA "public pool" -> subdivided at EU-FRA "public pool"');
+    // A half made only by carving reads carved, as on the map and in `fluxplan tree`.
+    expect(dry.body.preview.push.tree).toContain('+ 203.0.113.0/25 carved');
     expect(dry.body.preview_id).toMatch(/^[0-9a-f]{16}$/);
     // Nothing written, nothing sent.
     expect((await a.ok('journal', '--limit', '1000')).batches).toEqual(journalBefore);

@@ -1,13 +1,26 @@
 /** Human-readable output for a terminal. With --json the CLI prints the contract's result instead. */
 import type { MethodName, MethodResult } from '../../shared/api/contract';
-import type { SubnetView } from '../../shared/api/types';
+import type { CapacityView, SubnetView } from '../../shared/api/types';
 
-function status(s: SubnetView): string {
+/**
+ * A subnet's state in the words of README.md's "Glossary: states", the same the desktop app shows
+ * (renderer/src/status.ts; tests/status-words.test.ts holds the two together). --json keeps the contract's values.
+ */
+export function statusWord(s: SubnetView): string {
   if (s.is_unavailable) return 'parked';
-  if (s.is_ip_pool) return 'ip pool';
-  if (s.allocation_status === 'unallocated') return s.effectively_unavailable ? 'free (parked above)' : 'free';
-  return s.allocation_status;
+  if (s.is_ip_pool) return 'IP pool';
+  if (s.allocation_status === 'allocated') return 'allocated';
+  if (s.allocation_status === 'subdivided') return carved(s) ? 'carved' : 'subdivided';
+  return s.effectively_unavailable ? 'in parked space' : 'free';
 }
+
+/** For a subdivided row that is not parked: subdivided only to make room for something smaller (not a root, no data of its own). */
+function carved(s: SubnetView): boolean {
+  return s.parent !== null && !s.description && s.location === null && s.vlan === null && s.customer === null && s.service === null && s.device === null;
+}
+
+/** The status column fits the longest word, "in parked space". */
+const STATUS_WIDTH = 'in parked space'.length;
 
 function facts(s: SubnetView): string {
   const parts: string[] = [];
@@ -27,8 +40,17 @@ export function treeLines(subnets: SubnetView[]): string[] {
     const d = s.parent !== null && depth.has(s.parent) ? depth.get(s.parent)! + 1 : 0;
     depth.set(s.cidr, d);
     const label = `${'  '.repeat(d)}${s.cidr}`;
-    return `${label.padEnd(width)} ${status(s).padEnd(12)} ${facts(s)}`.trimEnd();
+    return `${label.padEnd(width)} ${statusWord(s).padEnd(STATUS_WIDTH)} ${facts(s)}`.trimEnd();
   });
+}
+
+/**
+ * The engine gives utilization to two decimals, rounded down: a /48 holding one /64 is 0.0015% used, and
+ * "0% used" would say it is empty. The free blocks per prefix length below tell how much is left.
+ */
+function usedPercent(c: CapacityView): string {
+  const used = BigInt(c.allocated_addresses) + BigInt(c.ip_pool_addresses);
+  return c.utilization === 0 && used > 0n ? '<0.01' : String(c.utilization);
 }
 
 function table(rows: Array<Record<string, unknown>>, columns: string[]): string[] {
@@ -53,7 +75,9 @@ export function human<M extends MethodName>(method: M, result: MethodResult<M>):
     case 'allocate.ip':
       return `${r.dry_run ? 'Would allocate' : 'Allocated'} ${r.address} from ${r.subnet}`;
     case 'ip.list': {
-      const lines = table(r.ips, ['address', 'subnet', 'customer', 'service', 'device', 'vlan', 'rdns', 'is_management', 'is_unavailable']);
+      // The flags under the words a planner reads, not their JSON names.
+      const rows = r.ips.map((ip: any) => ({ ...ip, management: ip.is_management, parked: ip.is_unavailable }));
+      const lines = table(rows, ['address', 'subnet', 'customer', 'service', 'device', 'vlan', 'rdns', 'management', 'parked']);
       const to = r.offset + r.ips.length;
       if (r.total > r.ips.length) lines.push(r.ips.length ? `(${r.offset + 1}-${to} of ${r.total}${to < r.total ? `; --offset ${to} for the next` : ''})` : `(none past ${r.offset} of ${r.total})`);
       return lines.join('\n');
@@ -62,7 +86,7 @@ export function human<M extends MethodName>(method: M, result: MethodResult<M>):
       return r.capacity
         .map((c: any) =>
           [
-            `${c.cidr}${c.location ? ` at ${c.location}` : ''}: ${c.utilization}% used · ${c.allocated_addresses} allocated, ${c.ip_pool_addresses} in IP pools, ${c.parked_addresses} parked, ${c.free_addresses} free of ${c.total_addresses}`,
+            `${c.cidr}${c.location ? ` at ${c.location}` : ''}: ${usedPercent(c)}% used · ${c.allocated_addresses} allocated, ${c.ip_pool_addresses} in IP pools, ${c.parked_addresses} parked, ${c.free_addresses} free of ${c.total_addresses}`,
             ...c.free_blocks.map((b: any) => `  /${b.prefix_length}: ${b.blocks} free`),
           ].join('\n'),
         )

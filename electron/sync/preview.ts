@@ -43,7 +43,15 @@ function vlanText(v: unknown): string {
   return ref ? `vlan ${ref.vid}` : '';
 }
 
-/** A subnet row in a few words: "allocated to cust-1 (svc-9) vlan 102", "free", "subdivided", "parked IP pool". */
+/**
+ * Subdivided only to make room for something smaller (not a root, not parked, no data of its own): the
+ * word the map, the table and `fluxplan tree` use for it (README.md, "Glossary: states").
+ */
+function carved(s: RowState): boolean {
+  return s.parent !== null && !s.is_unavailable && !s.location && !s.vlan && !s.customer && !s.service && !s.device && !s.description;
+}
+
+/** A subnet row in a few words: "allocated to cust-1 (svc-9) vlan 102", "free", "carved", "parked IP pool". */
 export function describeSubnet(s: RowState | null): string {
   if (!s) return '(none)';
   const parts: string[] = [];
@@ -52,7 +60,7 @@ export function describeSubnet(s: RowState | null): string {
     parts.push('allocated');
     const who = [s.customer && `to ${String(s.customer)}`, s.service && `service ${String(s.service)}`, s.device && `device ${String(s.device)}`].filter(Boolean);
     parts.push(...(who as string[]));
-  } else if (s.allocation_status === 'subdivided') parts.push('subdivided');
+  } else if (s.allocation_status === 'subdivided') parts.push(carved(s) ? 'carved' : 'subdivided');
   else parts.push(s.is_ip_pool ? 'IP pool' : 'free');
   if (s.location) parts.push(`at ${String(s.location)}`);
   if (s.vlan) parts.push(vlanText(s.vlan));

@@ -22,6 +22,11 @@ import { Keys, likePattern, subnetView } from './view';
 type BrowseNode = MethodResult<'tree.children'>['nodes'][number];
 type Stats = BrowseNode['stats'];
 
+/** The /64s a used IPv6 block of length len covers: a block longer than /64 lies inside one. */
+function slash64s(len: number): bigint {
+  return len <= 64 ? 1n << BigInt(64 - len) : 1n;
+}
+
 /** Subdivided, no data of its own, not parked: a row that exists only because the tree is binary. */
 export function isCarvedOnly(row: SubnetRow): boolean {
   return row.parent_id !== null && row.allocation_status === 'subdivided' && !row.is_unavailable && !hasData(row);
@@ -45,6 +50,7 @@ function leafStats(plan: Plan, row: SubnetRow): Stats {
     utilization: allocated + pool === 0n ? 0 : 100,
     largest_free: free > 0n ? row.prefix_len : null,
     ips,
+    used_64s: row.ip_version === 6 ? countValue(allocated + pool > 0n ? slash64s(row.prefix_len) : 0n) : null,
   };
 }
 
@@ -61,8 +67,9 @@ function subtreeStats(plan: Plan, row: SubnetRow): Stats {
     .all(row.space_id, row.ip_version, row.net, subnetLast(row), row.prefix_len) as Array<{
     prefix_len: number; allocation_status: string; is_ip_pool: number; parked: number; clear: number; n: number;
   }>;
-  let rows = 0, allocated = 0n, free = 0n, parked = 0n, pool = 0n;
+  let rows = 0, allocated = 0n, free = 0n, parked = 0n, pool = 0n, used64 = 0n;
   let largest: number | null = null;
+  let usedInside64 = false;
   for (const g of groups) {
     rows += g.n;
     const amount = (1n << BigInt(bits - g.prefix_len)) * BigInt(g.n);
@@ -73,6 +80,23 @@ function subtreeStats(plan: Plan, row: SubnetRow): Stats {
     else if (g.allocation_status === 'allocated') allocated += amount;
     else if (g.is_ip_pool) pool += amount;
     else free += amount;
+    if (row.ip_version === 6 && !g.parked && (g.allocation_status === 'allocated' || g.is_ip_pool)) {
+      if (g.prefix_len <= 64) used64 += slash64s(g.prefix_len) * BigInt(g.n);
+      else usedInside64 = true;
+    }
+  }
+  // Used leaves longer than /64 may share a /64 (two /127 links in one): count the distinct /64s they lie in,
+  // the first 8 bytes of their key. Leaves no longer than /64 never overlap those, so the sum stays exact.
+  if (usedInside64) {
+    used64 += BigInt(
+      (plan
+        .q(
+          `SELECT COUNT(DISTINCT substr(net, 1, 8)) AS n FROM subnets
+           WHERE space_id = ? AND ip_version = 6 AND net BETWEEN ? AND ? AND prefix_len > 64 AND parked_by IS NULL
+             AND (allocation_status = 'allocated' OR (allocation_status = 'unallocated' AND is_ip_pool = 1))`,
+        )
+        .get(row.space_id, row.net, subnetLast(row)) as { n: number }).n,
+    );
   }
   const size = 1n << BigInt(bits - row.prefix_len);
   return {
@@ -85,6 +109,7 @@ function subtreeStats(plan: Plan, row: SubnetRow): Stats {
     utilization: Number(((allocated + pool) * 10000n) / size) / 100,
     largest_free: largest,
     ips: 0,
+    used_64s: row.ip_version === 6 ? countValue(used64) : null,
   };
 }
 

@@ -1,8 +1,8 @@
 /** The window: title bar with space, family, search and undo; navigation; the map or a screen; inspector; status bar. */
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 import { useApp, useAppStore } from './context';
-import { MapCanvas } from './map/MapCanvas';
+import { MapCanvas, ZOOM_STEP } from './map/MapCanvas';
 import { DialogHost } from './ui/Dialogs';
 import { Inspector } from './ui/Inspector';
 import { Search, type SearchHandle } from './ui/Search';
@@ -151,7 +151,8 @@ function Legend() {
     <div className="legend" aria-label="Legend">
       <span><i className="st-allocated" />allocated</span>
       <span><i className="st-free" />free</span>
-      <span><i className="st-parked" />reserved</span>
+      <span><i className="st-parked" />parked</span>
+      <span><i className="st-held" />in parked space</span>
       <span><i className="st-subdivided" />subdivided</span>
       <span><i className="st-pool" />IP pool</span>
       <span><i className="st-carved" />carved</span>
@@ -262,7 +263,6 @@ function Shell() {
   const wizard = useApp((s) => s.wizard);
   const search = useRef<SearchHandle>(null);
   const sync = useSyncStore();
-  const rf = useReactFlow();
   const desktop = !!window.fluxplanShell;
 
   useEffect(() => {
@@ -288,12 +288,12 @@ function Shell() {
       } else if (cmd === 'sync') {
         if (!st.dialog && !st.wizard) sync.getState().open('sync');
       } else if (cmd === 'demo') void st.mutate('plan.demo', {}, { ok: (r) => `Loaded the demo plan (${r.subnets} subnets)` });
-      else if (cmd === 'zoom-in') void rf.zoomIn({ duration: 180 });
-      else if (cmd === 'zoom-out') void rf.zoomOut({ duration: 180 });
+      else if (cmd === 'zoom-in') st.mapControl?.zoomBy(ZOOM_STEP);
+      else if (cmd === 'zoom-out') st.mapControl?.zoomBy(1 / ZOOM_STEP);
       else if (cmd === 'fit') st.fit();
       else if (cmd.startsWith('view:')) st.setView(cmd.slice(5) as View);
     });
-  }, [store, rf, sync]);
+  }, [store, sync]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -324,25 +324,22 @@ function Shell() {
         e.preventDefault();
         search.current?.focus();
       } else if (st.view === 'map') {
-        if (e.key === '+' || e.key === '=') void rf.zoomIn({ duration: 160 });
-        else if (e.key === '-' || e.key === '_') void rf.zoomOut({ duration: 160 });
+        if (e.key === '+' || e.key === '=') st.mapControl?.zoomBy(ZOOM_STEP);
+        else if (e.key === '-' || e.key === '_') st.mapControl?.zoomBy(1 / ZOOM_STEP);
         else if (e.key === '0') st.fit();
         else if (e.key === 'Escape') st.select(null);
         else if (e.key === 'Enter' && st.selected) void st.focusOn(st.selected);
         else if (e.key === 'Backspace') void st.focusUp();
         else if (e.key.startsWith('Arrow')) {
-          const vp = rf.getViewport();
           const step = 120;
-          const dx = e.key === 'ArrowLeft' ? step : e.key === 'ArrowRight' ? -step : 0;
-          const dy = e.key === 'ArrowUp' ? step : e.key === 'ArrowDown' ? -step : 0;
           e.preventDefault();
-          void rf.setViewport({ x: vp.x + dx, y: vp.y + dy, zoom: vp.zoom }, { duration: 120 });
+          st.mapControl?.pan(e.key === 'ArrowLeft' ? step : e.key === 'ArrowRight' ? -step : 0, e.key === 'ArrowUp' ? step : e.key === 'ArrowDown' ? -step : 0);
         }
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, rf, desktop, sync]);
+  }, [store, desktop, sync]);
 
   if (fatal) {
     return (

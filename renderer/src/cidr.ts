@@ -36,15 +36,31 @@ export function addresses(cidr: string): bigint {
   return blockSize(prefix(cidr));
 }
 
-/** 1,024 · 16.8M · 2^64 : a count a planner reads at a glance. */
+/** 1,024 · 65.5k · 16.8M · 2^80 · ≈1.5 × 2^80: a count a planner reads at a glance. */
 export function humanCount(n: bigint | number | string): string {
   const v = typeof n === 'bigint' ? n : BigInt(typeof n === 'number' ? Math.round(n) : n);
   if (v < 10_000n) return v.toLocaleString('en');
-  if (v < 1_000_000n) return `${(Number(v) / 1000).toFixed(v < 100_000n ? 1 : 0)}k`;
-  if (v < 1_000_000_000n) return `${(Number(v) / 1e6).toFixed(1)}M`;
-  if (v < 1_000_000_000_000n) return `${(Number(v) / 1e9).toFixed(1)}G`;
-  const bits = v.toString(2).length - 1;
-  return (1n << BigInt(bits)) === v ? `2^${bits}` : `≈2^${bits}`;
+  // Three significant figures on a decimal scale; the unit is picked after rounding, so 999,999 reads 1.0M, not 1000k.
+  let scaled = Number(v) / 1000;
+  for (const unit of ['k', 'M', 'G']) {
+    const text = scaled < 99.95 ? scaled.toFixed(1) : scaled.toFixed(0);
+    if (Number(text) < 1000) return `${text}${unit}`;
+    scaled /= 1000;
+  }
+  return powerOfTwo(v);
+}
+
+/**
+ * Past 10^12, where IPv6 sizes live: a power of two reads exactly (a /48 holds 2^80 addresses); anything
+ * else rounds its mantissa to one decimal, so 2^80 - 2^64 of free space reads ≈2^80 (the nearest
+ * reading), never ≈2^79 (the floor of its log2).
+ */
+function powerOfTwo(v: bigint): string {
+  const exp = v.toString(2).length - 1;
+  if (v === 1n << BigInt(exp)) return `2^${exp}`;
+  const mantissa = Math.round((Number(v) / 2 ** exp) * 10) / 10;
+  if (mantissa === 2) return `≈2^${exp + 1}`;
+  return mantissa === 1 ? `≈2^${exp}` : `≈${mantissa} × 2^${exp}`;
 }
 
 /** The prefix lengths a /len block can be split into, capped like the engine (at most 2^16 pieces). */

@@ -4,7 +4,7 @@
  * tests can read it.
  */
 import { humanCount } from '../cidr';
-import { STATUS_LABEL, pct, statusOf, subtitle } from '../status';
+import { STATUS_LABEL, statusOf, subtitle, usageText } from '../status';
 import type { MapItem } from './layout';
 import { runSpan } from './nodes';
 
@@ -43,7 +43,7 @@ function SubnetCard({ item }: { item: Extract<MapItem, { kind: 'subnet' }> }) {
       {n.allocation_status === 'subdivided' ? (
         <div className="hc-line">
           <span className="bar"><span style={{ width: `${Math.min(100, n.stats.utilization)}%` }} /></span>
-          {pct(n.stats.utilization)} used · {n.stats.descendants.toLocaleString('en')} rows inside{n.stats.largest_free !== null ? ` · largest free /${n.stats.largest_free}` : ''}
+          {usageText(n)} · {n.stats.descendants.toLocaleString('en')} rows inside{n.stats.largest_free !== null ? ` · largest free /${n.stats.largest_free}` : ''}
         </div>
       ) : (
         <div className="hc-line muted">{humanCount(n.stats.total)} addresses{n.stats.ips ? ` · ${n.stats.ips} in use` : ''}</div>

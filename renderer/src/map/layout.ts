@@ -263,8 +263,8 @@ export function layout(input: LayoutInput): LayoutResult {
           height: ROW_H,
           item: {
             kind: 'subnet', id: node.cidr, node, tier: tierOf(px), depth: task.depth, open, loading: input.loading.has(node.cidr), width: px,
-            // A node wider than the view keeps its label at the view's left edge (screen pixels, stepped to limit re-renders).
-            stick: x0 < worldLeft ? Math.round(Math.min((worldLeft - x0) * view.zoom, px - 260) / 40) * 40 : 0,
+            // A node cut by the view's left edge keeps its label in view while it has room for it (screen pixels, stepped to limit re-renders).
+            stick: x0 < worldLeft ? Math.max(0, Math.round(Math.min((worldLeft - x0) * view.zoom, px - 140) / 20) * 20) : 0,
             parentLen: task.parentLen,
           },
         });

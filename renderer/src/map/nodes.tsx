@@ -6,7 +6,7 @@
 import { memo } from 'react';
 import type { NodeProps, Node } from '@xyflow/react';
 import { addresses, formatPrefix, humanCount, prefix } from '../cidr';
-import { STATUS_LABEL, pct, statusOf, subtitle } from '../status';
+import { STATUS_LABEL, statusOf, subtitle, usageText } from '../status';
 import { EXPAND_PX, type MapItem, type Tier } from './layout';
 
 export interface MapNodeData extends Record<string, unknown> {
@@ -145,7 +145,7 @@ export const SubnetNode = memo(function SubnetNode({ data }: NodeProps<SubnetFlo
       {sub ? (
         <div className="row2">
           <span className="bar"><span style={{ width: `${Math.min(100, util)}%` }} /></span>
-          <span className="util">{pct(util)} used{item.tier === 'xl' && n.stats.largest_free !== null ? ` · free /${n.stats.largest_free}` : ''}</span>
+          <span className="util">{usageText(n)}{item.tier === 'xl' && n.stats.largest_free !== null ? ` · free /${n.stats.largest_free}` : ''}</span>
         </div>
       ) : (
         <div className="row2"><span className="sub">{line}</span></div>

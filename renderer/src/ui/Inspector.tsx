@@ -4,7 +4,7 @@ import type { MethodResult } from '../../../shared/api/contract';
 import { errorMessage } from '../api';
 import { addresses, humanCount, prefix } from '../cidr';
 import { useApp, useAppStore } from '../context';
-import { STATUS_LABEL, pct, statusOf } from '../status';
+import { STATUS_LABEL, statusOf, usageText } from '../status';
 import { PatternDialog } from '../views/rdns/PatternDialog';
 import { PtrCell } from '../views/rdns/PtrCell';
 import { AddressGrid, GRID_MAX } from './AddressGrid';
@@ -117,7 +117,7 @@ export function Inspector() {
 
   const s = detail.subnet;
   const st = store.getState();
-  const status = statusOf({ ...s, carved: false });
+  const status = statusOf(s);
   const node = st.nodes.get(s.cidr);
   const leaf = s.allocation_status !== 'subdivided';
   const free = s.is_free;
@@ -166,7 +166,7 @@ export function Inspector() {
         {s.is_unavailable ? (
           <button type="button" onClick={() => run('subnet.unpark', { space, cidr: s.cidr }, `Unparked ${s.cidr}`)}>Unpark</button>
         ) : (
-          <button type="button" onClick={() => run('subnet.park', { space, cidr: s.cidr }, `Parked ${s.cidr}`)} title="Reserve: take it out of automatic allocation">Park</button>
+          <button type="button" onClick={() => run('subnet.park', { space, cidr: s.cidr }, `Parked ${s.cidr}`)} title="Park: take it and everything below it out of automatic allocation">Park</button>
         )}
         <button type="button" onClick={() => open('edit')}>Edit…</button>
         {s.allocation_status === 'subdivided' && <button type="button" onClick={() => void st.focusOn(s.cidr)}>Zoom in</button>}
@@ -176,7 +176,7 @@ export function Inspector() {
       {s.allocation_status === 'subdivided' && node?.stats && (
         <section className="util-card">
           <div className="util-top">
-            <span className="big">{pct(node.stats.utilization)}</span> used
+            <span className="big">{usageText(node)}</span>
             {node.stats.largest_free !== null && <span className="muted"> · largest free /{node.stats.largest_free}</span>}
           </div>
           <div className="stack">
@@ -187,7 +187,7 @@ export function Inspector() {
           </div>
           <div className="legend-mini">
             <span><i className="allocated" />{humanCount(node.stats.allocated)} allocated</span>
-            <span><i className="pool" />{humanCount(node.stats.pool)} pools</span>
+            <span><i className="pool" />{humanCount(node.stats.pool)} in IP pools</span>
             <span><i className="parked" />{humanCount(node.stats.parked)} parked</span>
             <span><i className="free" />{humanCount(node.stats.free)} free</span>
           </div>
@@ -208,7 +208,7 @@ export function Inspector() {
       )}
 
       <dl className="fields">
-        <Row k="Status">{STATUS_LABEL[status]}{s.effectively_unavailable && !s.is_unavailable ? ' (inside parked space)' : ''}</Row>
+        <Row k="Status">{STATUS_LABEL[status]}{s.effectively_unavailable && !s.is_unavailable && status !== 'held' ? ' (in parked space)' : ''}</Row>
         <Row k="Customer" mono>{s.customer}</Row>
         <Row k="Service" mono>{s.service ? <button type="button" className="link inline mono" title="Open the service" onClick={() => st.open('services', s.service!)}>{s.service}</button> : null}</Row>
         <Row k="Device">{s.device}</Row>
@@ -217,7 +217,7 @@ export function Inspector() {
         <Row k="VLAN">{inherited(s.vlan, s.effective_vlan)}</Row>
         <Row k="Parent" mono>{s.parent}</Row>
         <Row k="IP pool">{s.is_ip_pool ? 'yes' : 'no'}</Row>
-        <Row k="Parked">{s.is_unavailable ? 'yes' : s.effectively_unavailable ? 'inherited' : 'no'}</Row>
+        <Row k="Parked">{s.is_unavailable ? 'yes' : s.effectively_unavailable ? 'in parked space' : 'no'}</Row>
         <Row k="Created">{new Date(s.created_at).toLocaleString()}</Row>
         <Row k="Updated">{new Date(s.updated_at).toLocaleString()}</Row>
       </dl>
@@ -238,7 +238,7 @@ export function Inspector() {
                   <tr key={ip.id}>
                     <td className="mono">
                       {ip.address}
-                      <div className="ip-who">{[ip.customer ?? ip.device ?? (ip.is_unavailable ? 'parked' : null), ip.purpose, ip.is_management ? 'mgmt' : null].filter(Boolean).join(' · ')}</div>
+                      <div className="ip-who">{[ip.customer ?? ip.device ?? (ip.is_unavailable ? 'parked' : null), ip.purpose, ip.is_management ? 'management' : null].filter(Boolean).join(' · ')}</div>
                     </td>
                     <td className="ptr-col"><PtrCell space={space} address={ip.address} rdns={ip.rdns} pushedAt={ip.rdns_updated_at} /></td>
                     <td className="row-actions">

@@ -9,6 +9,14 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { IMPORT_FIELDS, STATUS_TARGETS, type ImportField, type StatusTarget } from '../../../../shared/import/fields';
 import type { Detection, ImportError, ImportResult, JobStatus, MappingEntry, StatusWord } from '../../../../shared/import/schema';
+import { subnetView } from '../../../../shared/api/types';
+import { STATUS_LABEL, statusOf } from '../../status';
+
+/** A dry run's tree row (a subnet view) in the state words the map uses. */
+function stateWord(row: Record<string, unknown>): string {
+  const view = subnetView.safeParse(row);
+  return view.success ? STATUS_LABEL[statusOf(view.data)] : String(row.allocation_status ?? '');
+}
 import { errorMessage } from '../../api';
 import { useApp, useAppStore } from '../../context';
 import { ErrorLine, Modal } from '../../ui/Modal';
@@ -48,14 +56,14 @@ const STATUS_SOURCE_TEXT: Record<StatusWord['source'], string> = {
   unknown: 'not known',
 };
 
-/** What each status target does to a row (shared/import/fields.ts). */
+/** What each status target does to a row (shared/import/fields.ts), in the glossary's state words. */
 const STATUS_HELP: Record<StatusTarget, string> = {
-  free: 'unallocated',
-  container: 'unallocated, subdivided when rows sit inside',
-  allocated: 'an allocated leaf: nothing may sit inside it',
+  free: 'free',
+  container: 'free, or subdivided when rows sit inside',
+  allocated: 'allocated; nothing may sit inside it',
   active: 'allocated, or subdivided keeping its data when rows sit inside',
-  reserved: 'parked, allocated when linked to a customer',
-  parked: 'kept aside: unavailable, not allocated',
+  reserved: 'parked; allocated too when it names a customer, service or device',
+  parked: 'parked: out of automatic allocation, not allocated',
   pool: 'an IP pool',
 };
 
@@ -594,7 +602,7 @@ function Counts({ result }: { result: ImportResult }) {
       <div className="c-updated"><dt>update</dt><dd>{fmt(result.updated)}</dd></div>
       <div><dt>unchanged</dt><dd>{fmt(result.unchanged)}</dd></div>
       <div className={result.failed ? 'c-failed' : ''}><dt>fail</dt><dd>{fmt(result.failed)}</dd></div>
-      {result.carved > 0 && <div><dt>carved halves</dt><dd>{fmt(result.carved)}</dd></div>}
+      {result.carved > 0 && <div><dt>free subnets from carving</dt><dd>{fmt(result.carved)}</dd></div>}
     </dl>
   );
 }
@@ -637,7 +645,7 @@ function Preview({ job, result, createSubnets, setCreateSubnets }: { job: string
           <ul className="mono">
             {result.tree.slice(0, 200).map((t, i) => (
               <li key={i}>
-                {String(t.cidr)} <span className="muted">{String(t.allocation_status ?? '')}{t.customer ? ` · ${String(t.customer)}` : ''}{t.description ? ` · ${String(t.description)}` : ''}</span>
+                {String(t.cidr)} <span className="muted">{stateWord(t)}{t.customer ? ` · ${String(t.customer)}` : ''}{t.description ? ` · ${String(t.description)}` : ''}</span>
               </li>
             ))}
           </ul>
