@@ -461,6 +461,10 @@ export const createStore = (api: Api) =>
 
       async reveal(cidr, note = '', minPx = 0) {
         set({ selected: cidr, highlight: { cidr, note, at: Date.now() }, version: get().version + 1 });
+        // Let the map lay out what the action changed (and load the children it opened) before asking where the block is.
+        for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
+        await Promise.all([...get().loading].map((c) => get().loadKids(c)));
+        await new Promise((r) => requestAnimationFrame(r));
         const px = get().mapControl?.onScreen(cidr);
         if (get().view === 'map' && px !== null && px !== undefined && px >= minPx) return;
         await get().flyTo(cidr, undefined, minPx);

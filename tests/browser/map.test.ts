@@ -190,4 +190,29 @@ describe('the map', () => {
     await expect.poll(() => cell('192.0.2.20').getAttribute('aria-label')).toBe('192.0.2.20: in use (cust-1)');
     expect((await app!.call('ip.list', { cidr: '192.0.2.0/24' })).ips.map((i) => i.address)).toEqual(['192.0.2.10', '192.0.2.11', '192.0.2.20']);
   });
+
+  it('keeps the view where it is after an action whose result is in view, and highlights the result', async () => {
+    const { page } = await open(async (call) => {
+      await call('subnet.add', { cidr: '203.0.113.0/24' });
+      await call('subnet.add', { cidr: '198.51.100.0/24' });
+    });
+    const before = (await node(page, '203.0.113.0/24').boundingBox())!;
+    const other = (await node(page, '198.51.100.0/24').boundingBox())!;
+    await node(page, '203.0.113.0/24').click();
+    await page.getByTestId('actions').getByRole('button', { name: 'Allocate next…' }).click();
+    const dialog = page.getByTestId('allocate-dialog');
+    await dialog.getByLabel('Prefix length').selectOption('26');
+    const submit = dialog.getByRole('button', { name: 'Allocate 203.0.113.0/26' });
+    await submit.waitFor();
+    await submit.click();
+    const result = page.locator('.react-flow__node [data-cidr="203.0.113.0/26"]').first();
+    await expect.poll(() => result.getAttribute('class')).toMatch(/\bhl\b/);
+    expect(await result.getAttribute('class')).toMatch(/\bsel\b/);
+    await expect.poll(() => page.getByTestId('inspector-cidr').textContent()).toBe('203.0.113.0/26');
+    // Nothing moved (to the pixel): the camera stayed where the planner left it.
+    for (const [cidr, was] of [['203.0.113.0/24', before], ['198.51.100.0/24', other]] as const) {
+      const now = (await node(page, cidr).boundingBox())!;
+      for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(now[k] - was[k]), `${cidr} ${k}`).toBeLessThan(1);
+    }
+  });
 });
