@@ -1,10 +1,12 @@
-// Bundles the command line into dist/cli.mjs so that ./bin/fluxplan starts without a TypeScript loader.
-// Runs on `npm install` (prepare); better-sqlite3 stays external because it is a native module.
+// Bundles the command line into dist/cli.mjs so that ./bin/fluxplan starts without a TypeScript loader,
+// and the job worker it starts into dist/job-worker.mjs. Runs on `npm install` (prepare) and once before
+// the test suite (tests/support/global-setup.ts); better-sqlite3 stays external because it is a native
+// module. Each file is written whole and renamed into place, so a process starting the CLI meanwhile
+// never reads half a bundle.
+import { renameSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['electron/cli/entry.ts'],
-  outfile: 'dist/cli.mjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -13,18 +15,18 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
-});
+  write: false,
+};
 
-// The job worker (imports, exports, syncs) runs in a thread of its own (electron/jobs/job.ts starts it next to the CLI bundle).
-await build({
-  entryPoints: ['electron/jobs/worker.ts'],
-  outfile: 'dist/job-worker.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['better-sqlite3'],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+for (const [entry, outfile] of [
+  ['electron/cli/entry.ts', 'dist/cli.mjs'],
+  // The job worker (imports, exports, detections, applying a clone) runs in a thread of its own, next to the CLI bundle.
+  ['electron/jobs/worker.ts', 'dist/job-worker.mjs'],
+]) {
+  const result = await build({ ...common, entryPoints: [entry], outfile });
+  for (const file of result.outputFiles) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+}

@@ -1,16 +1,11 @@
 import Database from 'better-sqlite3';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../electron/cli/main';
 import { tempDir } from './support/plan';
 
 const BIN = join(__dirname, '..', 'bin', 'fluxplan');
-
-beforeAll(() => {
-  if (!existsSync(join(__dirname, '..', 'dist', 'cli.mjs'))) execFileSync('node', ['scripts/build-cli.mjs'], { cwd: join(__dirname, '..') });
-});
 
 /** Runs the CLI in-process with captured output; stdin lines for batch. */
 async function cli(argv: string[], stdin: string[] = []) {

@@ -2,18 +2,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../electron/cli/main';
 import { tempDir } from './support/plan';
 import { csvFile } from './support/import';
 
 const ROOT = join(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'fluxplan');
-
-beforeAll(() => {
-  // The bundled CLI starts the bundled worker: build both from the sources under test.
-  execFileSync('node', ['scripts/build-cli.mjs'], { cwd: ROOT });
-});
 
 async function cli(argv: string[]) {
   const out: string[] = [];

@@ -260,17 +260,16 @@ describe('sync as a job (the desktop and the browser host)', () => {
       // on its way (the tenant has it, its answer is 1.5 s off), another allocation.
       for (let i = 0; i < 300 && !(await logOf(tenant)).some((l) => / \(\d+ changes, base 1\): 200$/.test(l)); i++);
       expect(invoke(ui, 'sync.job', { job })).toMatchObject({ state: 'running', phase: 'pushing' });
-      const t0 = Date.now();
       invoke(ui, 'allocate.subnet', { family: 4, prefix: 27, customer: 'cust-7422' });
       const status = invoke(ui, 'sync.status', {});
-      const localMs = Date.now() - t0;
+      // The allocation went through while the push was still on its way.
+      expect(invoke(ui, 'sync.job', { job })).toMatchObject({ state: 'running', phase: 'pushing' });
       const done = await finished(ui, job);
       clearInterval(timer);
       expect(done.state).toBe('done');
       expect(done.result!.status).toBe('synced');
       expect(done.pushed).toBe(done.result!.pushed);
       expect(Date.now() - started).toBeGreaterThan(2900); // two slow answers: pull, push
-      expect(localMs).toBeLessThan(1000);
       expect(ticks).toBeGreaterThan(20);
       expect(status.pending).toBe(2);
     } finally {

@@ -273,6 +273,8 @@ export async function startTenant(options: TenantOptions): Promise<TenantServer>
       ? createHttpsServer({ cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }, listener)
       : createHttpServer(listener);
   server.keepAliveTimeout = 5_000;
+  // A client that refuses the certificate ends the handshake: said in the log, so that tests can count attempts.
+  server.on('tlsClientError', (e: Error) => log(`TLS handshake refused by the client (${e.message})`));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
