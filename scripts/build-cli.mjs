@@ -3,7 +3,8 @@
 // the test suite (tests/support/global-setup.ts); better-sqlite3 stays external because it is a native
 // module. Each file is written whole and renamed into place, so a process starting the CLI meanwhile
 // never reads half a bundle.
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { build } from 'esbuild';
 
 const common = {
@@ -26,6 +27,7 @@ for (const [entry, outfile] of [
   const result = await build({ ...common, entryPoints: [entry], outfile });
   for (const file of result.outputFiles) {
     const tmp = `${file.path}.${process.pid}.tmp`;
+    mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(tmp, file.contents);
     renameSync(tmp, file.path);
   }
